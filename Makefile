@@ -1,0 +1,48 @@
+# pxstream — every target a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM_BIN := node_modules/.bin
+
+.PHONY: help install build typecheck test test-unit test-integration test-terraform demo bench lint tf-validate clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json ## install the pinned dependencies (npm ci)
+
+build: install ## bundle the handler into dist/pxstream.zip (+ .sha256)
+	node scripts/build.mjs
+
+typecheck: install ## strict TypeScript over handler, tests and scripts
+	$(NPM_BIN)/tsc -p tsconfig.json
+
+test: build typecheck ## the whole suite: unit, integration (moto_server + Slack sink), terraform checks
+	$(NPM_BIN)/vitest run
+
+test-unit: install ## unit tests of the pure modules only
+	$(NPM_BIN)/vitest run test/unit
+
+test-integration: build ## integration tests against moto_server, running dist/pxstream.zip
+	$(NPM_BIN)/vitest run test/integration
+
+test-terraform: install ## HCL parsing, reference, policy and example checks of terraform/
+	$(NPM_BIN)/vitest run test/terraform
+
+demo: build ## the whole flow on this machine: moto_server, a local Slack, two runs
+	node scripts/demo.mjs
+
+bench: build ## throughput, cold start, size, memory and poll-mode benchmarks (prints a table)
+	node scripts/bench/run.mjs
+
+lint: install ## checkov, tflint, terraform-docs and fmt over terraform/
+	bash scripts/lint.sh
+
+tf-validate: ## terraform init -backend=false && terraform validate, module and examples (needs terraform)
+	bash scripts/tf-validate.sh
+
+clean: ## remove build output
+	rm -rf dist .bench

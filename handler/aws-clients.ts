@@ -1,0 +1,57 @@
+// One client per service per container, created on first use only.
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SSMClient } from "@aws-sdk/client-ssm";
+
+/** SDK settings shared by every client. */
+function base(env: NodeJS.ProcessEnv): { region?: string; endpoint?: string; retryMode: string; maxAttempts: number } {
+  const endpoint = env.AWS_ENDPOINT_URL?.trim() || undefined;
+  const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined;
+  const maxAttempts = Number(env.AWS_MAX_ATTEMPTS) > 0 ? Number(env.AWS_MAX_ATTEMPTS) : 5;
+  // Adaptive mode rate-limits the client itself once AWS throttles (FilterLogEvents allows 5 rps).
+  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), retryMode: "adaptive", maxAttempts };
+}
+
+// Keyed by what the environment can change between invocations of one process (tests do; Lambda doesn't).
+function cacheKey(env: NodeJS.ProcessEnv): string {
+  return JSON.stringify([env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL, env.AWS_ACCESS_KEY_ID, env.AWS_MAX_ATTEMPTS]);
+}
+
+const logs = new Map<string, CloudWatchLogsClient>();
+const s3 = new Map<string, S3Client>();
+const ssm = new Map<string, SSMClient>();
+
+function memo<T>(cache: Map<string, T>, env: NodeJS.ProcessEnv, make: () => T): T {
+  const key = cacheKey(env);
+  let client = cache.get(key);
+  if (client === undefined) {
+    client = make();
+    cache.set(key, client);
+  }
+  return client;
+}
+
+export function logsClient(env: NodeJS.ProcessEnv = process.env): CloudWatchLogsClient {
+  return memo(logs, env, () => new CloudWatchLogsClient(base(env)));
+}
+
+export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  // Path-style addressing lets a local emulator on 127.0.0.1 serve any bucket.
+  return memo(s3, env, () => new S3Client({ ...base(env), forcePathStyle: base(env).endpoint !== undefined }));
+}
+
+export function ssmClient(env: NodeJS.ProcessEnv = process.env): SSMClient {
+  return memo(ssm, env, () => new SSMClient(base(env)));
+}
+
+/** Retries the SDK made for a call (its attempts beyond the first), from a response or an error. */
+export function retriesOf(x: unknown): number {
+  const meta = typeof x === "object" && x !== null && "$metadata" in x ? (x as { $metadata?: { attempts?: number } }).$metadata : undefined;
+  return Math.max(0, (meta?.attempts ?? 1) - 1);
+}
+
+/** `Name: message` of an AWS SDK error, for an error that also says which resource was involved. */
+export function describeAwsError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

@@ -1,0 +1,126 @@
+// Reads the contract's environment variables. Every problem is collected so one
+// failed invocation tells the operator everything to fix.
+
+export type RunMode = "scheduled" | "push";
+
+export type WebhookSource = { readonly kind: "parameter"; readonly name: string } | { readonly kind: "url"; readonly url: string };
+
+export interface Config {
+  readonly logGroups: readonly string[];
+  readonly watchedAccounts: readonly string[];
+  readonly stateBucket: string | undefined;
+  readonly stateKey: string;
+  /** Undefined only in a dry run, which posts nothing. */
+  readonly webhook: WebhookSource | undefined;
+  readonly lookbackMs: number;
+  readonly overlapMs: number;
+  readonly sliceMs: number;
+  readonly maxCatchUpMs: number;
+  readonly slackTimeoutMs: number;
+  readonly dryRun: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(`pxstream is misconfigured (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n- ${problems.join("\n- ")}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MINUTE = 60_000;
+const LOG_GROUP = /^[.\-_/#A-Za-z0-9]{1,512}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const PARAMETER = /^[a-zA-Z0-9_.\-/]{1,2048}$/;
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function blank(value: string | undefined): boolean {
+  return value === undefined || value.trim() === "";
+}
+
+/** A whole number in [min, max], or the default when unset. */
+function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (blank(raw)) return fallback;
+  const text = (raw ?? "").trim();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(text)})`);
+    return fallback;
+  }
+  return n;
+}
+
+export function loadConfig(env: Env, mode: RunMode): Config {
+  const problems: string[] = [];
+
+  const logGroups = list(env.PXSTREAM_LOG_GROUPS);
+  if (logGroups.length === 0) problems.push("PXSTREAM_LOG_GROUPS is required: comma-separated log group names to read");
+  for (const g of logGroups) {
+    if (!LOG_GROUP.test(g)) problems.push(`PXSTREAM_LOG_GROUPS has an invalid log group name: ${JSON.stringify(g)}`);
+  }
+  if (new Set(logGroups).size !== logGroups.length) problems.push("PXSTREAM_LOG_GROUPS names a log group twice");
+
+  const watchedAccounts = list(env.PXSTREAM_WATCHED_ACCOUNTS);
+  if (watchedAccounts.length === 0) {
+    problems.push("PXSTREAM_WATCHED_ACCOUNTS is required: comma-separated Session.accountName values, or * for every account");
+  }
+
+  const stateBucket = blank(env.PXSTREAM_STATE_BUCKET) ? undefined : (env.PXSTREAM_STATE_BUCKET ?? "").trim();
+  if (stateBucket === undefined && mode === "scheduled") {
+    problems.push("PXSTREAM_STATE_BUCKET is required for scheduled runs: the bucket of the checkpoint object");
+  }
+  if (stateBucket !== undefined && !BUCKET.test(stateBucket)) {
+    problems.push(`PXSTREAM_STATE_BUCKET is not a valid S3 bucket name: ${JSON.stringify(stateBucket)}`);
+  }
+  const stateKey = blank(env.PXSTREAM_STATE_KEY) ? "lastId.txt" : (env.PXSTREAM_STATE_KEY ?? "").trim();
+  if (stateKey.length > 1024) problems.push("PXSTREAM_STATE_KEY is longer than 1024 characters");
+
+  const dryRunRaw = (env.PXSTREAM_DRY_RUN ?? "").trim().toLowerCase();
+  if (!["", "true", "false"].includes(dryRunRaw)) {
+    problems.push(`PXSTREAM_DRY_RUN must be true or false (got ${JSON.stringify(env.PXSTREAM_DRY_RUN)})`);
+  }
+  const dryRun = dryRunRaw === "true";
+
+  let webhook: WebhookSource | undefined;
+  const parameter = (env.PXSTREAM_SLACK_WEBHOOK_PARAMETER ?? "").trim();
+  const url = (env.SLACK_WEBHOOK ?? "").trim();
+  if (parameter !== "") {
+    if (!PARAMETER.test(parameter)) problems.push(`PXSTREAM_SLACK_WEBHOOK_PARAMETER is not a valid SSM parameter name: ${JSON.stringify(parameter)}`);
+    webhook = { kind: "parameter", name: parameter };
+  } else if (url !== "") {
+    // The URL is a secret: say what is wrong with it, never what it is.
+    if (!/^https?:\/\/[^\s]+$/.test(url)) problems.push("SLACK_WEBHOOK is not an http(s) URL");
+    webhook = { kind: "url", url };
+  } else if (!dryRun) {
+    problems.push("PXSTREAM_SLACK_WEBHOOK_PARAMETER (an SSM SecureString name) or SLACK_WEBHOOK (the webhook URL) is required");
+  }
+
+  const lookback = wholeNumber(env, "PXSTREAM_LOOKBACK_MINUTES", 5, 1, 20_160, problems);
+  const overlap = wholeNumber(env, "PXSTREAM_OVERLAP_MINUTES", 15, 0, 1_440, problems);
+  const slice = wholeNumber(env, "PXSTREAM_SLICE_MINUTES", 60, 1, 1_440, problems);
+  const maxCatchUpHours = wholeNumber(env, "PXSTREAM_MAX_CATCHUP_HOURS", 72, 1, 336, problems);
+  const slackTimeout = wholeNumber(env, "PXSTREAM_SLACK_TIMEOUT_SECONDS", 10, 1, 120, problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    logGroups,
+    watchedAccounts,
+    stateBucket,
+    stateKey,
+    webhook,
+    lookbackMs: lookback * MINUTE,
+    overlapMs: overlap * MINUTE,
+    sliceMs: slice * MINUTE,
+    maxCatchUpMs: maxCatchUpHours * 60 * MINUTE,
+    slackTimeoutMs: slackTimeout * 1000,
+    dryRun,
+  };
+}

@@ -1,0 +1,70 @@
+// The Lambda entry point: reads the configuration, picks the run for the
+// trigger, and reports. Everything it composes is in its own module.
+import { randomUUID } from "node:crypto";
+import { s3Client, ssmClient } from "./aws-clients.js";
+import { loadConfig, type Config } from "./config.js";
+import type { FetchStats } from "./log-source.js";
+import { dryRunNotifier, slackNotifier, type Notifier } from "./notifier.js";
+import { pushRun } from "./push-run.js";
+import { scheduledRun } from "./scheduled-run.js";
+import { StateStore } from "./state-store.js";
+import { decodeDelivery, isSubscriptionEvent } from "./subscription.js";
+import { metricsDocument, newSummary, type RunSummary } from "./summary.js";
+import { resolveWebhook } from "./webhook-parameter.js";
+
+/** The parts of the Lambda context pxstream uses (a console test or a script may pass less). */
+export interface InvocationContext {
+  readonly functionName?: string;
+  readonly awsRequestId?: string;
+  getRemainingTimeInMillis?(): number;
+}
+
+const log = (line: string): void => console.log(line);
+
+function notifierFor(config: Config, remainingMs: () => number): () => Promise<Notifier> {
+  return async () => {
+    if (config.dryRun || config.webhook === undefined) return dryRunNotifier(log);
+    const url = await resolveWebhook(config.webhook, () => ssmClient());
+    return slackNotifier(url, config.slackTimeoutMs, remainingMs);
+  };
+}
+
+export async function handler(event: unknown, context: InvocationContext = {}): Promise<RunSummary> {
+  const started = Date.now();
+  const push = isSubscriptionEvent(event);
+  const config = loadConfig(process.env, push ? "push" : "scheduled");
+  const functionName = context.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? "pxstream";
+  const remainingMs = (): number => context.getRemainingTimeInMillis?.() ?? 900_000;
+  const summary = newSummary(push ? "push" : "scheduled", config.dryRun);
+  const stats: FetchStats = { pages: 0, awsRetries: 0 };
+  const notifier = notifierFor(config, remainingMs);
+  let succeeded = false;
+  try {
+    if (push) {
+      await pushRun(config, decodeDelivery(event), notifier, functionName, summary);
+    } else {
+      // loadConfig guarantees the bucket for scheduled runs.
+      const store = new StateStore(s3Client(), config.stateBucket ?? "", config.stateKey, stats);
+      await scheduledRun({
+        config,
+        store,
+        notifier,
+        functionName,
+        owner: context.awsRequestId ?? randomUUID(),
+        remainingMs,
+        now: Date.now,
+        summary,
+        stats,
+      });
+    }
+    succeeded = true;
+    return summary;
+  } finally {
+    summary.awsRetries += stats.awsRetries;
+    summary.durationMs = Date.now() - started;
+    if (succeeded) log(JSON.stringify(summary));
+    else console.error(JSON.stringify({ level: "ERROR", message: "pxstream run failed; the checkpoint did not move past what Slack accepted", ...summary }));
+    // EMF goes straight to stdout: Lambda's JSON log format would otherwise wrap it and CloudWatch would not see the metrics.
+    process.stdout.write(`${JSON.stringify(metricsDocument(summary, functionName, Date.now(), succeeded))}\n`);
+  }
+}

@@ -1,0 +1,120 @@
+// Reads one CloudWatch log message into a CashOut. Never throws: every line is
+// a CashOut, something else (skipped), or malformed (counted).
+
+export type ParsedLine =
+  | { readonly kind: "cashout"; readonly fields: CashOutFields }
+  | { readonly kind: "other" }
+  | { readonly kind: "malformed"; readonly reason: string };
+
+export interface CashOutFields {
+  readonly account: string;
+  readonly amount: number;
+  readonly transactionId: string;
+  readonly receiverKey: string | undefined;
+  readonly requestId: string | undefined;
+}
+
+const OTHER: ParsedLine = { kind: "other" };
+
+function malformed(reason: string): ParsedLine {
+  return { kind: "malformed", reason };
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Where the Pix payload sits in a line, and the Lambda request id beside it. */
+interface Located {
+  readonly json: string | Json;
+  readonly requestId: string | undefined;
+}
+
+/**
+ * Finds the JSON payload in the four accepted forms: Node text
+ * (`ts\treqId\tLEVEL\t{json}`), Python text (`[LEVEL]\tts\treqId\t{json}`),
+ * Lambda JSON log format (payload in `message`) and a bare JSON object.
+ */
+function locate(message: string): Located | ParsedLine {
+  const trimmed = message.trim();
+  if (trimmed.startsWith("{")) {
+    const parsed = tryJson(trimmed);
+    if (!parsed.ok || !isObject(parsed.value)) return malformed("invalid JSON");
+    const obj = parsed.value;
+    if ("Session" in obj || "Payload" in obj) return { json: obj, requestId: undefined };
+    const requestId = typeof obj.requestId === "string" ? obj.requestId : undefined;
+    const inner = obj.message;
+    if (isObject(inner)) return { json: inner, requestId };
+    if (typeof inner === "string") {
+      const start = inner.indexOf("{");
+      if (start < 0) return OTHER;
+      return { json: inner.slice(start), requestId };
+    }
+    return OTHER;
+  }
+  const fields = message.split("\t");
+  if (fields.length < 2) return OTHER;
+  const last = (fields[fields.length - 1] ?? "").trim();
+  if (!last.startsWith("{")) return OTHER;
+  const first = fields[0] ?? "";
+  const isPython = first.startsWith("[") && first.endsWith("]");
+  const requestId = (isPython ? fields[2] : fields[1])?.trim();
+  return { json: last, requestId: requestId === "" ? undefined : requestId };
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === "string" && v.trim() !== "") return v;
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/**
+ * Classifies one log message. A line that mentions `transactionId` looks like a
+ * CashOut: if it cannot be read as one it is malformed; lines that do not are
+ * START/END/REPORT, other Pix events or noise.
+ */
+export function parseLine(message: string): ParsedLine {
+  if (!message.includes("transactionId")) return OTHER;
+  const located = locate(message);
+  if ("kind" in located) return located.kind === "other" ? malformed("no JSON payload") : located;
+  let payload: unknown = located.json;
+  if (typeof payload === "string") {
+    const parsed = tryJson(payload);
+    if (!parsed.ok) return malformed("invalid JSON");
+    payload = parsed.value;
+  }
+  if (!isObject(payload)) return malformed("payload is not an object");
+  const session = payload.Session;
+  const envelope = payload.Payload;
+  if (!isObject(session) || !isObject(envelope)) return malformed("missing Session or Payload");
+  let body: unknown = envelope.body;
+  if (typeof body === "string") {
+    const parsed = tryJson(body);
+    if (!parsed.ok) return malformed("Payload.body is not JSON");
+    body = parsed.value;
+  }
+  if (!isObject(body)) return malformed("missing Payload.body");
+  const transactionId = str(body.transactionId);
+  if (transactionId === undefined) return malformed("missing transactionId");
+  const account = str(session.accountName);
+  if (account === undefined) return malformed("missing Session.accountName");
+  const amount = body.amount;
+  if (typeof amount !== "number" || !Number.isSafeInteger(amount) || amount <= 0) {
+    return malformed("amount is not a positive integer of centavos");
+  }
+  const receiverKey = typeof body.receiverKeyValue === "string" ? body.receiverKeyValue : undefined;
+  return {
+    kind: "cashout",
+    fields: { account, amount, transactionId, receiverKey, requestId: located.requestId },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Config } from "./config.js";
+import type { Notifier } from "./notifier.js";
+import { renderReport } from "./render.js";
+import type { Delivery } from "./subscription.js";
+import type { RunSummary } from "./summary.js";
+import { emptyTally, tallyEvents } from "./tally.js";
+import { watchList, type WatchList } from "./watch.js";
+
+let cachedWatch: { key: string; list: WatchList } | undefined;
+
+// Push deliveries come many times a minute: build the watch list once per configuration.
+function watchFor(accounts: readonly string[]): WatchList {
+  const key = accounts.join(",");
+  if (cachedWatch?.key !== key) cachedWatch = { key, list: watchList(accounts) };
+  return cachedWatch.list;
+}
+
+/** A subscription delivery: the same parse → match → render → post path, with no checkpoint. */
+export async function pushRun(
+  config: Config,
+  delivery: Delivery,
+  notifier: () => Promise<Notifier>,
+  functionName: string,
+  summary: RunSummary,
+): Promise<void> {
+  const tally = emptyTally();
+  tallyEvents(tally, delivery.events, watchFor(config.watchedAccounts), new Set());
+  summary.scanned = tally.scanned;
+  summary.malformed = tally.malformed;
+  summary.malformedSamples = tally.malformedSamples;
+  const messages = renderReport(tally.cashOuts, { functionName, logGroups: [delivery.logGroup], window: null });
+  if (messages.length > 0) {
+    summary.slackRetries += await (await notifier()).send(messages);
+    if (!config.dryRun) summary.notified = messages.length;
+  }
+  summary.matched = tally.cashOuts.length;
+  let total = 0n;
+  for (const c of tally.cashOuts) total += BigInt(c.amount);
+  summary.totalCentavos = total.toString();
+}

@@ -1,0 +1,173 @@
+import { logsClient } from "./aws-clients.js";
+import {
+  advance,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  leasedByOther,
+  startingPoint,
+  withLease,
+  type Checkpoint,
+} from "./checkpoint.js";
+import type { Config } from "./config.js";
+import { readLogGroup, type FetchStats } from "./log-source.js";
+import type { Notifier } from "./notifier.js";
+import { planRun } from "./plan.js";
+import { renderGapWarning, renderReport, type ReportContext } from "./render.js";
+import type { StateStore, StoredObject, WriteCondition } from "./state-store.js";
+import type { RunSummary } from "./summary.js";
+import { emptyTally, tallyEvents } from "./tally.js";
+import { watchList } from "./watch.js";
+
+export interface ScheduledDeps {
+  readonly config: Config;
+  readonly store: StateStore;
+  readonly notifier: () => Promise<Notifier>;
+  readonly functionName: string;
+  /** This invocation's id: the lease's owner. */
+  readonly owner: string;
+  readonly remainingMs: () => number;
+  readonly now: () => number;
+  readonly summary: RunSummary;
+  readonly stats: FetchStats;
+}
+
+/** Below this much time left, no new slice starts (the last one must still post and checkpoint). */
+function reserveMs(initialRemaining: number): number {
+  return Math.max(15_000, initialRemaining * 0.3);
+}
+
+function conditionFor(etag: string | null): WriteCondition {
+  return etag === null ? { ifNoneMatch: "*" } : { ifMatch: etag };
+}
+
+/**
+ * A scheduled run: read the checkpoint, scan each slice of the window in
+ * order, post what it found, and move the checkpoint after each slice Slack
+ * accepted. Holds a lease in the checkpoint object while it posts, so two
+ * runs at once never post the same CashOut.
+ */
+export async function scheduledRun(d: ScheduledDeps): Promise<void> {
+  const { config, store, summary } = d;
+  const initialRemaining = d.remainingMs();
+  const stored: StoredObject | null = await store.read();
+  let cp: Checkpoint = startingPoint(decodeCheckpoint(stored?.body ?? null, store.where));
+  let etag: string | null = stored?.etag ?? null;
+
+  if (leasedByOther(cp, d.owner, d.now())) {
+    summary.lease = "held-by-other";
+    return;
+  }
+  // Fail on a missing or unreadable webhook before anything is read or posted.
+  const notifier = await d.notifier();
+
+  const plan = planRun({
+    now: d.now(),
+    scannedUntil: cp.scannedUntil,
+    lookbackMs: config.lookbackMs,
+    overlapMs: config.overlapMs,
+    sliceMs: config.sliceMs,
+    maxCatchUpMs: config.maxCatchUpMs,
+  });
+  summary.slices.planned = plan.slices.length;
+  summary.unscanned = plan.gap;
+
+  const watch = watchList(config.watchedAccounts);
+  const client = logsClient();
+  let holdingLease = false;
+  let committedSinceLease = false;
+  let total = 0n;
+
+  const write = async (next: Checkpoint): Promise<boolean> => {
+    const res = await store.write(encodeCheckpoint(next), conditionFor(etag));
+    if (!res.ok) return false;
+    etag = res.etag;
+    cp = next;
+    return true;
+  };
+
+  try {
+    for (const [i, slice] of plan.slices.entries()) {
+      if (i > 0 && d.remainingMs() < reserveMs(initialRemaining)) {
+        summary.slices.pending = plan.slices.length - i;
+        break;
+      }
+      const tally = emptyTally();
+      const reported = new Set(Object.keys(cp.reported));
+      for (const group of config.logGroups) {
+        for await (const page of readLogGroup(client, group, slice, d.stats)) tallyEvents(tally, page, watch, reported);
+      }
+      summary.scanned += tally.scanned;
+      summary.malformed += tally.malformed;
+      summary.duplicates += tally.duplicates;
+      for (const s of tally.malformedSamples) if (summary.malformedSamples.length < 5) summary.malformedSamples.push(s);
+
+      const ctx: ReportContext = { functionName: d.functionName, logGroups: config.logGroups, window: slice };
+      const messages = renderReport(tally.cashOuts, ctx);
+      if (i === 0 && plan.gap !== null) messages.unshift(renderGapWarning(plan.gap, ctx));
+
+      if (!config.dryRun && messages.length > 0 && !holdingLease) {
+        const lease = { owner: d.owner, expiresAt: d.now() + d.remainingMs() + 5_000 };
+        if (!(await write(withLease(cp, lease)))) {
+          summary.lease = "lost";
+          return;
+        }
+        holdingLease = true;
+        summary.lease = "acquired";
+      }
+      summary.slackRetries += await notifier.send(messages);
+      if (!config.dryRun) summary.notified += messages.length;
+
+      summary.matched += tally.cashOuts.length;
+      for (const c of tally.cashOuts) total += BigInt(c.amount);
+      summary.totalCentavos = total.toString();
+      summary.windowStart ??= slice.start;
+      summary.windowEnd = slice.end;
+      summary.slices.completed++;
+
+      if (config.dryRun) continue;
+      const next = advance(cp, slice.end, tally.cashOuts, config.overlapMs);
+      if (!(await write(next))) {
+        if (holdingLease) {
+          throw new Error(
+            `The checkpoint ${store.where} changed while this run held its lease (a run outlived its lease?). ` +
+              "Slack accepted the messages above; the next run may repeat some of them.",
+          );
+        }
+        summary.lease = "lost";
+        return;
+      }
+      committedSinceLease = holdingLease;
+    }
+    if (holdingLease) {
+      if (!(await write(withLease(cp, null)))) throw new Error(`Could not release the lease on ${store.where}: it changed under this run`);
+      holdingLease = false;
+    }
+  } catch (err) {
+    if (holdingLease) await releaseAfterFailure(store, stored, cp, etag, committedSinceLease);
+    throw err;
+  } finally {
+    if (cp.scannedUntil !== null) summary.cursorLagSeconds = Math.max(0, Math.round((d.now() - cp.scannedUntil) / 1000));
+  }
+}
+
+/**
+ * Gives the lease back after a failure so the next run need not wait for it
+ * to expire: the checkpoint returns to the last window Slack accepted (the
+ * very bytes read at the start when no window was accepted).
+ */
+async function releaseAfterFailure(
+  store: StateStore,
+  stored: StoredObject | null,
+  cp: Checkpoint,
+  etag: string | null,
+  committed: boolean,
+): Promise<void> {
+  const body = committed || stored === null ? encodeCheckpoint(withLease(cp, null)) : stored.body;
+  try {
+    await store.write(body, conditionFor(etag));
+  } catch (err) {
+    // The lease expires by itself; the original error is the one to report.
+    console.error(JSON.stringify({ level: "WARN", message: "could not release the checkpoint lease", error: String(err) }));
+  }
+}
+

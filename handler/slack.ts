@@ -1,0 +1,84 @@
+import { backoffDelay, isPermanentSlackStatus, retryAfterMs, type RetryPolicy } from "./backoff.js";
+import type { SlackMessage } from "./render.js";
+
+export class SlackError extends Error {
+  override readonly name = "SlackError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface PostOptions {
+  readonly timeoutMs: number;
+  readonly policy: RetryPolicy;
+  /** Milliseconds left before the Lambda deadline. */
+  readonly remainingMs: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+const sleepFor = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Slack's own words for a refusal (`invalid_payload`, `channel_is_archived`...), kept short. */
+function slackText(body: string): string {
+  const text = body.replace(/\s+/g, " ").trim();
+  return text === "" ? "(empty body)" : text.slice(0, 200);
+}
+
+/** A network failure described without the URL: the webhook path is the secret. */
+function networkReason(err: unknown): string {
+  if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return "timed out";
+  const cause = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;
+  const code = typeof cause === "object" && cause !== null && "code" in cause ? String((cause as { code: unknown }).code) : undefined;
+  return code ?? (err instanceof Error ? err.name : "network error");
+}
+
+/**
+ * Posts one message, retrying 5xx, 429 and network failures a bounded number
+ * of times; a permanent refusal (400/403/404/410) fails at once. Returns the
+ * number of retries it took. Errors never carry the webhook URL.
+ */
+export async function postToSlack(url: string, message: SlackMessage, opts: PostOptions): Promise<number> {
+  const sleep = opts.sleep ?? sleepFor;
+  const random = opts.random ?? Math.random;
+  const body = JSON.stringify({ text: message.text, blocks: message.blocks });
+  let last = "";
+  for (let attempt = 1; ; attempt++) {
+    let wait: number | undefined;
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body,
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+      const text = await res.text();
+      if (res.ok) return attempt - 1;
+      last = `Slack answered ${res.status}: ${slackText(text)}`;
+      if (isPermanentSlackStatus(res.status)) {
+        throw new SlackError(`${last} (not retried: fix the webhook or the payload; the checkpoint did not move)`, res.status);
+      }
+      if (res.status === 429) {
+        const asked = retryAfterMs(res.headers.get("retry-after"), Date.now()) ?? 1_000;
+        if (asked > opts.policy.maxRetryAfterMs) {
+          throw new SlackError(`${last}; Retry-After ${Math.ceil(asked / 1000)} s is longer than pxstream waits`, res.status);
+        }
+        wait = asked;
+      }
+    } catch (err) {
+      if (err instanceof SlackError) throw err;
+      last = `Slack request failed: ${networkReason(err)}`;
+    }
+    if (attempt >= opts.policy.maxAttempts) {
+      throw new SlackError(`${last} (gave up after ${attempt} tries)`, undefined);
+    }
+    const delay = wait ?? backoffDelay(opts.policy, attempt, random());
+    if (delay + opts.timeoutMs > opts.remainingMs()) {
+      throw new SlackError(`${last} (no time left before the Lambda deadline to try again)`, undefined);
+    }
+    await sleep(delay);
+  }
+}

@@ -1,0 +1,67 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { describeAwsError, retriesOf } from "./aws-clients.js";
+
+export interface StoredObject {
+  readonly body: string;
+  readonly etag: string;
+}
+
+/** Compare-and-swap: replace the version we read, or create when there was none. */
+export type WriteCondition = { readonly ifMatch: string } | { readonly ifNoneMatch: "*" };
+
+export type WriteResult = { readonly ok: true; readonly etag: string } | { readonly ok: false };
+
+export interface StoreStats {
+  awsRetries: number;
+}
+
+export class StateStore {
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+    readonly key: string,
+    private readonly stats: StoreStats,
+  ) {}
+
+  get where(): string {
+    return `s3://${this.bucket}/${this.key}`;
+  }
+
+  /** The object, or null when it does not exist yet. */
+  async read(): Promise<StoredObject | null> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
+      this.stats.awsRetries += retriesOf(res);
+      const body = (await res.Body?.transformToString("utf-8")) ?? "";
+      return { body, etag: res.ETag ?? "" };
+    } catch (err) {
+      this.stats.awsRetries += retriesOf(err);
+      if (err instanceof Error && err.name === "NoSuchKey") return null;
+      const hint = err instanceof Error && err.name === "NoSuchBucket" ? " (the state bucket does not exist)" : "";
+      throw new Error(`Reading the checkpoint ${this.where} failed: ${describeAwsError(err)}${hint}`, { cause: err });
+    }
+  }
+
+  /** Writes only if the object is still as we last saw it; `{ok: false}` when another writer came first. */
+  async write(body: string, condition: WriteCondition): Promise<WriteResult> {
+    try {
+      const res = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key,
+          Body: body,
+          ContentType: "application/json",
+          ...("ifMatch" in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: "*" }),
+        }),
+      );
+      this.stats.awsRetries += retriesOf(res);
+      return { ok: true, etag: res.ETag ?? "" };
+    } catch (err) {
+      this.stats.awsRetries += retriesOf(err);
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      // 412: someone wrote since we read. 409: a concurrent conditional write is in flight.
+      if (status === 412 || status === 409) return { ok: false };
+      throw new Error(`Writing the checkpoint ${this.where} failed: ${describeAwsError(err)}`, { cause: err });
+    }
+  }
+}
