@@ -61,6 +61,7 @@ export async function handler(event: unknown, context: InvocationContext = {}): 
     return summary;
   } finally {
     summary.awsRetries += stats.awsRetries;
+    summary.pages = stats.pages;
     summary.durationMs = Date.now() - started;
     if (succeeded) log(JSON.stringify(summary));
     else console.error(JSON.stringify({ level: "ERROR", message: "pxstream run failed; the checkpoint did not move past what Slack accepted", ...summary }));

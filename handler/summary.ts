@@ -31,6 +31,8 @@ export interface RunSummary {
   totalCentavos: string;
   windowStart: number | null;
   windowEnd: number | null;
+  /** FilterLogEvents pages read (pages can be empty while a token remains). */
+  pages: number;
   slices: { planned: number; completed: number; pending: number };
   /** A window past PXSTREAM_MAX_CATCHUP_HOURS that was not scanned. */
   unscanned: { start: number; end: number } | null;
@@ -55,6 +57,7 @@ export function newSummary(mode: RunSummary["mode"], dryRun: boolean): RunSummar
     totalCentavos: "0",
     windowStart: null,
     windowEnd: null,
+    pages: 0,
     slices: { planned: 0, completed: 0, pending: 0 },
     unscanned: null,
     lease: mode === "push" ? "none" : dryRun ? "dry-run" : "not-needed",
