@@ -101,8 +101,9 @@ function accountLine(a: AccountTotal): string {
   return `• ${code(a.account)}: ${eventos(a.count)}, ${formatBRL(a.total)}`;
 }
 
+// The masked key goes in a code span: its asterisks would otherwise read as mrkdwn bold.
 function eventLine(c: CashOut): string {
-  return `${shortTime(c.timestamp)} · ${code(c.account)} · *${formatBRL(c.amount)}* · chave ${maskPixKey(c.receiverKey)} · tx ${code(c.transactionId)}`;
+  return `${shortTime(c.timestamp)} · ${code(c.account)} · *${formatBRL(c.amount)}* · chave ${code(maskPixKey(c.receiverKey))} · tx ${code(c.transactionId)}`;
 }
 
 export function footerText(ctx: ReportContext): string {

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import yauzl from "yauzl";
+import { readZip, unpackZip } from "../../scripts/lib/zip.mjs";
+
+export { readZip };
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const zipPath = join(repoRoot, "dist", "pxstream.zip");
@@ -27,36 +27,6 @@ export interface RunSummary {
   readonly [extra: string]: unknown;
 }
 
-/** Reads every entry of a zip into memory: name → bytes. */
-export function readZip(path: string): Promise<Map<string, Buffer>> {
-  return new Promise((done, fail) => {
-    yauzl.open(path, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) {
-        fail(err ?? new Error("cannot open zip"));
-        return;
-      }
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) {
-            fail(e ?? new Error("cannot read entry"));
-            return;
-          }
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => done(out));
-      zip.on("error", fail);
-      zip.readEntry();
-    });
-  });
-}
-
 /**
  * Unpacks dist/pxstream.zip into a fresh folder, as Lambda does, and imports
  * its index.mjs. Each call gives a new module instance (a new "container").
@@ -65,12 +35,7 @@ export async function loadDistHandler(): Promise<DistHandler> {
   if (!existsSync(zipPath)) {
     throw new Error(`${zipPath} is missing: run \`make build\` first (make test does it for you).`);
   }
-  const dir = await mkdtemp(join(tmpdir(), "pxstream-zip-"));
-  for (const [name, bytes] of await readZip(zipPath)) {
-    const target = join(dir, name);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, bytes);
-  }
+  const dir = await unpackZip(zipPath);
   const mod = (await import(pathToFileURL(join(dir, "index.mjs")).href)) as { handler?: unknown };
   if (typeof mod.handler !== "function") throw new Error("index.mjs does not export a handler function");
   return mod.handler as DistHandler;
