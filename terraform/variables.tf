@@ -1,0 +1,571 @@
+################################################################################
+# Naming and tags
+################################################################################
+
+variable "name" {
+  description = "Name of the function and prefix of every other resource name (role, schedule, parameter, alarms), so that two instances in one account never collide."
+  type        = string
+  default     = "pxstream"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,40}$", var.name))
+    error_message = "The name must be 1 to 40 letters, digits, hyphens or underscores (it prefixes role and schedule names, whose limit is 64)."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource of the module that takes tags."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# What to watch
+################################################################################
+
+variable "log_group_names" {
+  description = "CloudWatch Logs log groups the function reads (PXSTREAM_LOG_GROUPS). The function may call logs:FilterLogEvents on these groups and no others."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.log_group_names) > 0
+    error_message = "Give at least one log group name."
+  }
+
+  validation {
+    condition     = alltrue([for g in var.log_group_names : can(regex("^[.\\-_/#A-Za-z0-9]{1,512}$", g))])
+    error_message = "Each log group name must be 1 to 512 characters of letters, digits, '.', '-', '_', '/' and '#'."
+  }
+
+  validation {
+    condition     = length(distinct(var.log_group_names)) == length(var.log_group_names)
+    error_message = "The log group names must not repeat."
+  }
+}
+
+variable "watched_accounts" {
+  description = "Session.accountName values to alert on (PXSTREAM_WATCHED_ACCOUNTS), or [\"*\"] to alert on every account."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.watched_accounts) > 0
+    error_message = "Give at least one watched account, or [\"*\"] for every account."
+  }
+
+  validation {
+    condition     = var.watched_accounts == ["*"] || alltrue([for a in var.watched_accounts : can(regex("^[A-Za-z0-9._@:+-]{1,128}$", a))])
+    error_message = "Each watched account must be 1 to 128 characters without commas, spaces or '*' (use [\"*\"] alone to watch every account)."
+  }
+}
+
+################################################################################
+# Function
+################################################################################
+
+variable "description" {
+  description = "Description of the Lambda function."
+  type        = string
+  default     = "pxstream: alerts Slack when watched accounts send Pix CashOuts"
+}
+
+variable "runtime" {
+  description = "Lambda runtime of the function."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
+    error_message = "The runtime must be nodejs22.x or nodejs24.x (nodejs20.x is deprecated)."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of the function: arm64 (about 20% cheaper per GB-second) or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "The architecture must be arm64 or x86_64."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of the function in MB."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "The memory size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "timeout" {
+  description = "Timeout of one invocation in seconds. A catch-up run reads many log slices, so leave it well above the schedule's typical run time."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.timeout >= 10 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "The timeout must be a whole number of seconds from 10 to 900."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Reserved concurrency of the function. 1 (the default) runs one invocation at a time; -1 removes the reservation. 0 would stop the function and is refused."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.reserved_concurrent_executions == -1 || (var.reserved_concurrent_executions >= 1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions)
+    error_message = "The reserved concurrency must be -1 (unreserved) or a whole number of at least 1."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer KMS key that encrypts the function's environment variables at rest. null uses the AWS managed key (the environment holds no secret: the webhook stays in SSM)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "The KMS key must be a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+################################################################################
+# Package
+################################################################################
+
+variable "package_path" {
+  description = "Path of the built zip (make build). null uses dist/pxstream.zip of the repository that holds this module. Ignored when package_s3_bucket is set."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.package_path == null || can(regex("\\.zip$", var.package_path))
+    error_message = "The package path must name a .zip file."
+  }
+}
+
+variable "package_s3_bucket" {
+  description = "Bucket of the zip when a pipeline publishes it to S3 instead of a local build. Set package_s3_key and package_source_code_hash with it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.package_s3_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.package_s3_bucket))
+    error_message = "The package bucket must be a valid S3 bucket name."
+  }
+}
+
+variable "package_s3_key" {
+  description = "Key of the zip in package_s3_bucket."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.package_s3_key == null || can(regex("^[^/].{0,1023}\\.zip$", var.package_s3_key))
+    error_message = "The package key must be a relative key (no leading '/') naming a .zip file."
+  }
+}
+
+variable "package_s3_object_version" {
+  description = "Version id of the zip object in a versioned package_s3_bucket."
+  type        = string
+  default     = null
+}
+
+variable "package_source_code_hash" {
+  description = "Base64 SHA-256 of the zip published to S3 (the content of dist/pxstream.zip.sha256), so a new artifact redeploys the function. Ignored for a local package, whose hash is computed from the file."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.package_source_code_hash == null || can(regex("^[A-Za-z0-9+/]{43}=$", var.package_source_code_hash))
+    error_message = "The source code hash must be a base64 SHA-256 (44 characters ending in '=')."
+  }
+}
+
+################################################################################
+# Behaviour of the handler (environment)
+################################################################################
+
+variable "lookback_minutes" {
+  description = "How far back the very first run reads, in minutes (PXSTREAM_LOOKBACK_MINUTES)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.lookback_minutes >= 1 && var.lookback_minutes <= 20160 && floor(var.lookback_minutes) == var.lookback_minutes
+    error_message = "The lookback must be a whole number of minutes from 1 to 20160 (14 days, the oldest event CloudWatch accepts)."
+  }
+}
+
+variable "overlap_minutes" {
+  description = "How many minutes before the checkpoint each run reads again, to catch logs that arrived late (PXSTREAM_OVERLAP_MINUTES). Events already reported are recognised and not reported twice."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.overlap_minutes >= 0 && var.overlap_minutes <= 1440 && floor(var.overlap_minutes) == var.overlap_minutes
+    error_message = "The overlap must be a whole number of minutes from 0 to 1440."
+  }
+}
+
+variable "slice_minutes" {
+  description = "Size of one slice of a catch-up run, in minutes (PXSTREAM_SLICE_MINUTES): after an outage the function reads the missed time slice by slice and moves the checkpoint after each."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.slice_minutes >= 1 && var.slice_minutes <= 1440 && floor(var.slice_minutes) == var.slice_minutes
+    error_message = "The slice must be a whole number of minutes from 1 to 1440."
+  }
+}
+
+variable "max_catchup_hours" {
+  description = "Oldest gap a run catches up on, in hours (PXSTREAM_MAX_CATCHUP_HOURS). Past it the function logs a warning naming the window it did not scan."
+  type        = number
+  default     = 72
+
+  validation {
+    condition     = var.max_catchup_hours >= 1 && var.max_catchup_hours <= 336 && floor(var.max_catchup_hours) == var.max_catchup_hours
+    error_message = "The catch-up limit must be a whole number of hours from 1 to 336 (14 days)."
+  }
+}
+
+variable "slack_timeout_seconds" {
+  description = "Timeout of one Slack webhook request in seconds (PXSTREAM_SLACK_TIMEOUT_SECONDS)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.slack_timeout_seconds >= 1 && var.slack_timeout_seconds <= 60 && floor(var.slack_timeout_seconds) == var.slack_timeout_seconds
+    error_message = "The Slack timeout must be a whole number of seconds from 1 to 60."
+  }
+}
+
+variable "dry_run" {
+  description = "true: build the Slack messages and log them, post nothing and write no checkpoint (PXSTREAM_DRY_RUN)."
+  type        = bool
+  default     = false
+}
+
+variable "environment_variables" {
+  description = "Extra environment variables of the function (for example NODE_OPTIONS). They cannot override the PXSTREAM_ variables the module sets."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.environment_variables) : !startswith(k, "PXSTREAM_") && can(regex("^[A-Za-z][A-Za-z0-9_]*$", k))])
+    error_message = "Extra environment variable names must be letters, digits and '_', start with a letter, and not start with PXSTREAM_ (the module sets those)."
+  }
+}
+
+################################################################################
+# Logs of the function
+################################################################################
+
+variable "cloudwatch_logs_retention_in_days" {
+  description = "Retention of the function's own log group, in days (0 keeps the logs forever)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.cloudwatch_logs_retention_in_days)
+    error_message = "The retention must be one of the values CloudWatch Logs accepts: 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "cloudwatch_logs_kms_key_arn" {
+  description = "ARN of a customer KMS key that encrypts the function's log group. The key policy must let logs.REGION.amazonaws.com use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudwatch_logs_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.cloudwatch_logs_kms_key_arn))
+    error_message = "The log group KMS key must be a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+variable "application_log_level" {
+  description = "Lowest level of the function's own log lines that reaches the log group (the function logs in JSON format)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.application_log_level)
+    error_message = "The application log level must be TRACE, DEBUG, INFO, WARN, ERROR or FATAL."
+  }
+}
+
+################################################################################
+# IAM
+################################################################################
+
+variable "role_path" {
+  description = "Path of the IAM roles the module creates."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([\\x21-\\x7E]{0,510}/)?$", var.role_path))
+    error_message = "The role path must start and end with '/' (for example /pxstream/)."
+  }
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the IAM policy set as permissions boundary of the roles the module creates."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.role_permissions_boundary))
+    error_message = "The permissions boundary must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+################################################################################
+# State (checkpoint) bucket
+################################################################################
+
+variable "state_bucket" {
+  description = "Bucket that holds the checkpoint object (PXSTREAM_STATE_BUCKET). An existing bucket, unless create_state_bucket is true."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket)) && !can(regex("\\.\\.|^\\d+\\.\\d+\\.\\d+\\.\\d+$", var.state_bucket))
+    error_message = "The state bucket must be a valid S3 bucket name: 3 to 63 lowercase letters, digits, '.' and '-'."
+  }
+}
+
+variable "state_object_key" {
+  description = "Key of the checkpoint object (PXSTREAM_STATE_KEY). To upgrade from the original program, point it at its lastId.txt: the function reads the bare integer and replaces it with its own checkpoint."
+  type        = string
+  default     = "lastId.txt"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()/-]{1,1024}$", var.state_object_key)) && !startswith(var.state_object_key, "/")
+    error_message = "The state object key must be 1 to 1024 characters of letters, digits and !_.*'()/- without a leading '/'."
+  }
+}
+
+variable "create_state_bucket" {
+  description = "true: create the state bucket, with encryption, versioning, public access blocked and TLS-only access. false: use an existing bucket."
+  type        = bool
+  default     = false
+}
+
+variable "state_bucket_kms_key_arn" {
+  description = "ARN of a customer KMS key that encrypts the checkpoint (the created bucket's default encryption, or the existing bucket's). The function is then allowed kms:Decrypt and kms:GenerateDataKey on it. null: SSE-S3."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_bucket_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.state_bucket_kms_key_arn))
+    error_message = "The state bucket KMS key must be a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+variable "state_bucket_force_destroy" {
+  description = "Let terraform destroy the created state bucket even when it holds objects."
+  type        = bool
+  default     = false
+}
+
+variable "state_bucket_noncurrent_version_expiration_days" {
+  description = "Days after which old versions of the checkpoint expire in the created bucket (each run writes a new version)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.state_bucket_noncurrent_version_expiration_days >= 1 && floor(var.state_bucket_noncurrent_version_expiration_days) == var.state_bucket_noncurrent_version_expiration_days
+    error_message = "The noncurrent version expiration must be a whole number of days, at least 1."
+  }
+}
+
+################################################################################
+# Slack webhook (SSM)
+################################################################################
+
+variable "create_slack_webhook_parameter" {
+  description = "true: store slack_webhook_url in a new SSM SecureString. false: use the existing parameter slack_webhook_parameter_name, so the URL never passes through Terraform state."
+  type        = bool
+  default     = true
+}
+
+variable "slack_webhook_url" {
+  description = "Slack incoming webhook URL, stored as an SSM SecureString when create_slack_webhook_parameter is true. Terraform keeps it in state: use an existing parameter to avoid that."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.slack_webhook_url == null || can(regex("^https://[^\\s]+$", var.slack_webhook_url))
+    error_message = "The Slack webhook URL must be an https:// URL."
+  }
+}
+
+variable "slack_webhook_parameter_name" {
+  description = "Name of the SSM parameter holding the webhook URL: the one to create (null: /<name>/slack-webhook-url) or, with create_slack_webhook_parameter = false, the existing SecureString."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_webhook_parameter_name == null || can(regex("^/?[A-Za-z0-9_.\\-/]{1,1010}$", var.slack_webhook_parameter_name))
+    error_message = "The parameter name must be letters, digits and _.-/ (for example /pxstream/slack-webhook-url)."
+  }
+}
+
+variable "slack_webhook_kms_key_arn" {
+  description = "ARN of the customer KMS key that encrypts the webhook parameter (the new one, or the existing one). The function is then allowed kms:Decrypt on it through SSM. null: the AWS managed key alias/aws/ssm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_webhook_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.slack_webhook_kms_key_arn))
+    error_message = "The webhook KMS key must be a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias."
+  }
+}
+
+################################################################################
+# Schedule
+################################################################################
+
+variable "create_schedule" {
+  description = "Create the EventBridge Scheduler schedule that runs the function. Turn it off when push mode covers the same log groups, or every event is reported twice."
+  type        = bool
+  default     = true
+}
+
+variable "schedule" {
+  description = "Schedule expression of the scheduled runs: rate(...), cron(...) or at(...)."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  validation {
+    condition     = can(regex("^(rate\\((1 (minute|hour|day)|[1-9][0-9]* (minutes|hours|days))\\)|cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)|at\\([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\))$", var.schedule))
+    error_message = "The schedule must be rate(1 minute), rate(N minutes|hours|days), cron(six fields) or at(yyyy-mm-ddThh:mm:ss)."
+  }
+}
+
+variable "schedule_timezone" {
+  description = "IANA time zone in which cron() and at() expressions are read (for example America/Sao_Paulo). null: UTC."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.schedule_timezone == null || can(regex("^[A-Za-z_]+(/[A-Za-z0-9_+-]+){0,2}$", var.schedule_timezone))
+    error_message = "The time zone must be an IANA name such as UTC or America/Sao_Paulo."
+  }
+}
+
+variable "schedule_group_name" {
+  description = "Schedule group of the schedule."
+  type        = string
+  default     = "default"
+
+  validation {
+    condition     = can(regex("^[0-9a-zA-Z-_.]{1,64}$", var.schedule_group_name))
+    error_message = "The schedule group name must be 1 to 64 letters, digits, '-', '_' or '.'."
+  }
+}
+
+variable "schedule_retry_maximum_attempts" {
+  description = "How many times the scheduler retries an invocation it could not deliver."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.schedule_retry_maximum_attempts >= 0 && var.schedule_retry_maximum_attempts <= 185 && floor(var.schedule_retry_maximum_attempts) == var.schedule_retry_maximum_attempts
+    error_message = "The retry attempts must be a whole number from 0 to 185."
+  }
+}
+
+variable "schedule_retry_maximum_event_age_in_seconds" {
+  description = "How long the scheduler keeps trying to deliver one invocation, in seconds. A later run covers what a dropped one missed, so this stays short."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.schedule_retry_maximum_event_age_in_seconds >= 60 && var.schedule_retry_maximum_event_age_in_seconds <= 86400 && floor(var.schedule_retry_maximum_event_age_in_seconds) == var.schedule_retry_maximum_event_age_in_seconds
+    error_message = "The maximum event age must be a whole number of seconds from 60 to 86400."
+  }
+}
+
+variable "schedule_kms_key_arn" {
+  description = "ARN of a customer KMS key that encrypts the schedule's target input. null: an AWS owned key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.schedule_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.schedule_kms_key_arn))
+    error_message = "The schedule KMS key must be a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)."
+  }
+}
+
+################################################################################
+# Push mode (CloudWatch Logs subscription)
+################################################################################
+
+variable "create_subscription_filters" {
+  description = "Push mode: subscribe the function to log groups so that it runs on every delivery of new events. Set create_schedule = false when the subscribed groups are also the scheduled ones."
+  type        = bool
+  default     = false
+}
+
+variable "subscription_filter_log_group_names" {
+  description = "Log groups to subscribe the function to in push mode. null: every group of log_group_names."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.subscription_filter_log_group_names == null || try(length(var.subscription_filter_log_group_names) > 0 && alltrue([for g in var.subscription_filter_log_group_names : can(regex("^[.\\-_/#A-Za-z0-9]{1,512}$", g))]), false)
+    error_message = "Give null or a non-empty list of valid log group names."
+  }
+}
+
+variable "subscription_filter_pattern" {
+  description = "CloudWatch Logs filter pattern of the subscription filters. \"\" delivers every event; a term such as transactionId delivers fewer, but a pattern that misses a CashOut line hides it."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = length(var.subscription_filter_pattern) <= 1024
+    error_message = "The filter pattern must be at most 1024 characters."
+  }
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+variable "create_alarms" {
+  description = "Create CloudWatch alarms: function errors, and no successful scheduled run for alarm_no_success_minutes."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_sns_topic_arns" {
+  description = "SNS topics notified when an alarm fires and when it recovers."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", t))])
+    error_message = "Each alarm topic must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)."
+  }
+}
+
+variable "alarm_no_success_minutes" {
+  description = "The no-success alarm fires when no run succeeded for this many minutes (a multiple of 5, at least two schedule periods)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.alarm_no_success_minutes >= 10 && var.alarm_no_success_minutes <= 1440 && var.alarm_no_success_minutes % 5 == 0
+    error_message = "The no-success window must be a multiple of 5 minutes from 10 to 1440."
+  }
+}
