@@ -21,7 +21,8 @@ typecheck: install ## strict TypeScript over handler, tests and scripts
 	$(NPM_BIN)/tsc -p tsconfig.json
 
 test: build typecheck ## the whole suite: unit, integration (moto_server + Slack sink), terraform checks
-	$(NPM_BIN)/vitest run
+	@status=0; $(NPM_BIN)/vitest run --reporter=default --reporter=json --outputFile.json=dist/vitest-results.json || status=$$?; \
+	node scripts/test-summary.mjs dist/vitest-results.json && exit $$status
 
 test-unit: install ## unit tests of the pure modules only
 	$(NPM_BIN)/vitest run test/unit
