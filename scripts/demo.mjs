@@ -7,7 +7,7 @@ import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { createServer } from "node:http";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { startMoto } from "./demo/moto.mjs";
+import { startMoto } from "./lib/moto.mjs";
 import { previewSlackMessage } from "./demo/slack-preview.mjs";
 import { unpackZip } from "./lib/zip.mjs";
 
