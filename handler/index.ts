@@ -7,6 +7,7 @@ import type { FetchStats } from "./log-source.js";
 import { dryRunNotifier, slackNotifier, type Notifier } from "./notifier.js";
 import { pushRun } from "./push-run.js";
 import { scheduledRun } from "./scheduled-run.js";
+import { SlackError } from "./slack.js";
 import { StateStore } from "./state-store.js";
 import { decodeDelivery, isSubscriptionEvent } from "./subscription.js";
 import { metricsDocument, newSummary, type RunSummary } from "./summary.js";
@@ -59,6 +60,10 @@ export async function handler(event: unknown, context: InvocationContext = {}): 
     }
     succeeded = true;
     return summary;
+  } catch (err) {
+    // The retries of the send that failed are part of this run's story.
+    if (err instanceof SlackError) summary.slackRetries += err.retries;
+    throw err;
   } finally {
     summary.awsRetries += stats.awsRetries;
     summary.pages = stats.pages;

@@ -1,6 +1,6 @@
 import { SLACK_RETRY } from "./backoff.js";
 import type { SlackMessage } from "./render.js";
-import { postToSlack } from "./slack.js";
+import { postToSlack, SlackError } from "./slack.js";
 
 export interface Notifier {
   /** Posts messages in order, paced to Slack's one-per-second; returns the retries it took. */
@@ -17,7 +17,12 @@ export function slackNotifier(url: string, timeoutMs: number, remainingMs: () =>
       for (const m of messages) {
         const wait = lastPost + SLACK_RETRY.minIntervalMs - Date.now();
         if (lastPost > 0 && wait > 0) await sleep(wait);
-        retries += await postToSlack(url, m, { timeoutMs, policy: SLACK_RETRY, remainingMs });
+        try {
+          retries += await postToSlack(url, m, { timeoutMs, policy: SLACK_RETRY, remainingMs });
+        } catch (err) {
+          if (err instanceof SlackError) err.retries += retries;
+          throw err;
+        }
         lastPost = Date.now();
       }
       return retries;

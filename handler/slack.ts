@@ -6,6 +6,8 @@ export class SlackError extends Error {
   constructor(
     message: string,
     readonly status: number | undefined,
+    /** Retries made before giving up: a failed run still reports them (the caller adds its earlier ones). */
+    public retries = 0,
   ) {
     super(message);
   }
@@ -59,12 +61,12 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Post
       if (res.ok) return attempt - 1;
       last = `Slack answered ${res.status}: ${slackText(text)}`;
       if (isPermanentSlackStatus(res.status)) {
-        throw new SlackError(`${last} (not retried: fix the webhook or the payload; the checkpoint did not move)`, res.status);
+        throw new SlackError(`${last} (not retried: fix the webhook or the payload; the checkpoint did not move)`, res.status, attempt - 1);
       }
       if (res.status === 429) {
         const asked = retryAfterMs(res.headers.get("retry-after"), Date.now()) ?? 1_000;
         if (asked > opts.policy.maxRetryAfterMs) {
-          throw new SlackError(`${last}; Retry-After ${Math.ceil(asked / 1000)} s is longer than pxstream waits`, res.status);
+          throw new SlackError(`${last}; Retry-After ${Math.ceil(asked / 1000)} s is longer than pxstream waits`, res.status, attempt - 1);
         }
         wait = asked;
       }
@@ -73,11 +75,11 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Post
       last = `Slack request failed: ${networkReason(err)}`;
     }
     if (attempt >= opts.policy.maxAttempts) {
-      throw new SlackError(`${last} (gave up after ${attempt} tries)`, undefined);
+      throw new SlackError(`${last} (gave up after ${attempt} tries)`, undefined, attempt - 1);
     }
     const delay = wait ?? backoffDelay(opts.policy, attempt, random());
     if (delay + opts.timeoutMs > opts.remainingMs()) {
-      throw new SlackError(`${last} (no time left before the Lambda deadline to try again)`, undefined);
+      throw new SlackError(`${last} (no time left before the Lambda deadline to try again)`, undefined, attempt - 1);
     }
     await sleep(delay);
   }
