@@ -10,7 +10,8 @@
  *   object in an interpolation is an error, as in Terraform);
  * - `%{ if expr }`, `%{ else }`, `%{ endif }`;
  * - `%{ for v in expr }` and `%{ for i, v in expr }` over lists, `%{ endfor }`;
- * - strip markers `~` on either side of `${ }` and `%{ }`;
+ * - strip markers `~` on either side of `${ }` and `%{ }`, which trim the
+ *   neighbouring line fragment only, as HCL does;
  * - expressions: string and number literals, true/false/null, variables
  *   (an unknown name is an error, as Terraform's "vars map does not contain
  *   key"), `a[i]`, `a.b`, `length(x)`, unary `!` and `-`, `* / %`, `+ -`,
@@ -87,14 +88,28 @@ function tokenize(src: string): RawToken[] {
     i = j + 1;
   }
   out.push({ kind: "text", text, stripBefore: false, stripAfter: false });
-  // Apply strip markers to the neighbouring literal text.
+  // Apply strip markers to the neighbouring literal text. HCL's scanner cuts
+  // literal text into line fragments (each ending with its newline), and a
+  // strip marker trims only the one fragment next to it: "~}" the text up to
+  // and including the next newline, "{~" the text after the last newline (or
+  // the last line with its newline, when the text ends with one).
   for (let k = 0; k < out.length; k++) {
     const t = out[k];
     if (t === undefined || t.kind === "text") continue;
     const prev = out[k - 1];
     const next = out[k + 1];
-    if (t.stripBefore && prev?.kind === "text") prev.text = prev.text.replace(/\s+$/u, "");
-    if (t.stripAfter && next?.kind === "text") next.text = next.text.replace(/^\s+/u, "");
+    if (t.stripBefore && prev?.kind === "text") {
+      const text = prev.text;
+      const last = text.lastIndexOf("\n");
+      const start = last === text.length - 1 ? text.lastIndexOf("\n", last - 1) + 1 : last + 1;
+      prev.text = text.slice(0, start) + text.slice(start).replace(/\s+$/u, "");
+    }
+    if (t.stripAfter && next?.kind === "text") {
+      const text = next.text;
+      const first = text.indexOf("\n");
+      const end = first === -1 ? text.length : first + 1;
+      next.text = text.slice(0, end).replace(/^\s+/u, "") + text.slice(end);
+    }
   }
   return out.filter((t) => t.kind !== "text" || t.text !== "");
 }
