@@ -46,6 +46,12 @@ export async function settle(w: World, s: Scenario): Promise<string> {
   return cp.body;
 }
 
+/** The scenario's environment with the webhook read from an SSM parameter instead of SLACK_WEBHOOK. */
+export function viaParameter(s: Scenario, parameter: string): Record<string, string> {
+  const { SLACK_WEBHOOK: _url, ...rest } = s.env;
+  return { ...rest, PXSTREAM_SLACK_WEBHOOK_PARAMETER: parameter };
+}
+
 /** Milliseconds between consecutive requests the sink received. */
 export function gapsBetween(requests: readonly SlackRequest[]): number[] {
   const out: number[] = [];
@@ -59,6 +65,8 @@ export interface Captured<T> {
   /** Everything written to stdout, stderr and the console while `fn` ran, plus the error's message, stack and causes. */
   readonly text: string;
   readonly lines: readonly string[];
+  /** Only what went through process.stdout.write itself (where EMF must go). */
+  readonly stdout: readonly string[];
 }
 
 function describeError(err: unknown): string {
@@ -79,6 +87,7 @@ function describeError(err: unknown): string {
 /** Runs `fn` with every output channel of this process recorded (and silenced); never throws. */
 export async function capture<T>(fn: () => Promise<T>): Promise<Captured<T>> {
   const lines: string[] = [];
+  const stdout: string[] = [];
   const out = process.stdout.write.bind(process.stdout);
   const err = process.stderr.write.bind(process.stderr);
   const saved = { log: console.log, error: console.error, warn: console.warn, info: console.info, debug: console.debug };
@@ -86,7 +95,10 @@ export async function capture<T>(fn: () => Promise<T>): Promise<Captured<T>> {
     lines.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
     return true;
   };
-  process.stdout.write = record as typeof process.stdout.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    stdout.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    return record(chunk);
+  }) as typeof process.stdout.write;
   process.stderr.write = record as typeof process.stderr.write;
   const con = (...a: unknown[]): void => {
     lines.push(a.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join(" "));
@@ -108,7 +120,7 @@ export async function capture<T>(fn: () => Promise<T>): Promise<Captured<T>> {
     Object.assign(console, saved);
   }
   const text = [...lines, error === undefined ? "" : describeError(error), result === undefined ? "" : JSON.stringify(result)].join("\n");
-  return { result, error, text, lines };
+  return { result, error, text, lines, stdout };
 }
 
 /** The JSON lines among captured output (one per line, non-JSON skipped). */
