@@ -53,7 +53,7 @@ variable "watched_accounts" {
   }
 
   validation {
-    condition     = var.watched_accounts == ["*"] || alltrue([for a in var.watched_accounts : can(regex("^[A-Za-z0-9._@:+-]{1,128}$", a))])
+    condition     = (length(var.watched_accounts) == 1 && try(var.watched_accounts[0] == "*", false)) || alltrue([for a in var.watched_accounts : can(regex("^[A-Za-z0-9._@:+-]{1,128}$", a))])
     error_message = "Each watched account must be 1 to 128 characters without commas, spaces or '*' (use [\"*\"] alone to watch every account)."
   }
 }
@@ -166,7 +166,7 @@ variable "package_s3_key" {
   default     = null
 
   validation {
-    condition     = var.package_s3_key == null || can(regex("^[^/].{0,1023}\\.zip$", var.package_s3_key))
+    condition     = var.package_s3_key == null || (can(regex("^[^/].*\\.zip$", var.package_s3_key)) && try(length(var.package_s3_key) <= 1024, false))
     error_message = "The package key must be a relative key (no leading '/') naming a .zip file."
   }
 }
@@ -345,9 +345,10 @@ variable "state_object_key" {
   description = "Key of the checkpoint object (PXSTREAM_STATE_KEY). To upgrade from the original program, point it at its lastId.txt: the function reads the bare integer and replaces it with its own checkpoint."
   type        = string
   default     = "lastId.txt"
+  nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()/-]{1,1024}$", var.state_object_key)) && !startswith(var.state_object_key, "/")
+    condition     = can(regex("^[A-Za-z0-9!_.*'()/-]+$", var.state_object_key)) && length(var.state_object_key) <= 1024 && !startswith(var.state_object_key, "/")
     error_message = "The state object key must be 1 to 1024 characters of letters, digits and !_.*'()/- without a leading '/'."
   }
 }
@@ -414,7 +415,7 @@ variable "slack_webhook_parameter_name" {
   default     = null
 
   validation {
-    condition     = var.slack_webhook_parameter_name == null || can(regex("^/?[A-Za-z0-9_.\\-/]{1,1010}$", var.slack_webhook_parameter_name))
+    condition     = var.slack_webhook_parameter_name == null || (can(regex("^/?[A-Za-z0-9_.\\-/]+$", var.slack_webhook_parameter_name)) && try(length(var.slack_webhook_parameter_name) <= 1011, false))
     error_message = "The parameter name must be letters, digits and _.-/ (for example /pxstream/slack-webhook-url)."
   }
 }
