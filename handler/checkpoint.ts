@@ -90,6 +90,13 @@ export function withLease(cp: Checkpoint, lease: Lease | null): Checkpoint {
   return { ...cp, lease };
 }
 
+/** The checkpoint with these CashOuts recorded as reported, the cursor where it was (Slack took part of a window). */
+export function withReported(cp: Checkpoint, reportedNow: readonly CashOut[]): Checkpoint {
+  const reported: Record<string, number> = { ...cp.reported };
+  for (const c of reportedNow) reported[c.key] = c.timestamp;
+  return { ...cp, reported };
+}
+
 /**
  * The checkpoint after a window's CashOuts were accepted by Slack: the cursor
  * moves to the window's end, and the keys a later overlap could see again are

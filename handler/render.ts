@@ -37,6 +37,8 @@ export interface SlackMessage {
   /** CashOuts this message reports, and their total: the messages of a run add up to the run's. */
   readonly count: number;
   readonly total: bigint;
+  /** Event keys of the CashOuts this message reports (none for a warning). */
+  readonly keys?: readonly string[];
 }
 
 export interface ReportContext {
@@ -195,7 +197,7 @@ export function renderReport(cashOuts: readonly CashOut[], ctx: ReportContext): 
       blocks.push(context(`+${mine.length - largest.length} mais (listados os ${largest.length} maiores valores)`));
     }
     blocks.push(footer);
-    return { text: notificationText(count, total), blocks, count, total };
+    return { text: notificationText(count, total), blocks, count, total, keys: mine.map((c) => c.key) };
   });
 }
 

@@ -6,6 +6,7 @@ import {
   leasedByOther,
   startingPoint,
   withLease,
+  withReported,
   type Checkpoint,
 } from "./checkpoint.js";
 import type { Config } from "./config.js";
@@ -77,6 +78,12 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
   let committedSinceLease = false;
   let total = 0n;
 
+  const leaseBroken = (): Error =>
+    new Error(
+      `The checkpoint ${store.where} changed while this run held its lease (a run outlived its lease?). ` +
+        "Slack accepted the messages above; the next run may repeat some of them.",
+    );
+
   const write = async (next: Checkpoint): Promise<boolean> => {
     const res = await store.write(encodeCheckpoint(next), conditionFor(etag));
     if (!res.ok) return false;
@@ -114,8 +121,16 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
         holdingLease = true;
         summary.lease = "acquired";
       }
-      summary.slackRetries += await notifier.send(messages);
-      if (!config.dryRun) summary.notified += messages.length;
+      for (const [n, message] of messages.entries()) {
+        summary.slackRetries += await notifier.send([message]);
+        if (config.dryRun) continue;
+        summary.notified++;
+        const keys = new Set(message.keys ?? []);
+        if (n === messages.length - 1 || keys.size === 0) continue;
+        // Slack has this message: record its CashOuts before the next one, so a failure there does not repeat them.
+        if (!(await write(withReported(cp, tally.cashOuts.filter((c) => keys.has(c.key)))))) throw leaseBroken();
+        committedSinceLease = true;
+      }
 
       summary.matched += tally.cashOuts.length;
       for (const c of tally.cashOuts) total += BigInt(c.amount);
@@ -127,12 +142,7 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
       if (config.dryRun) continue;
       const next = advance(cp, slice.end, tally.cashOuts, config.overlapMs);
       if (!(await write(next))) {
-        if (holdingLease) {
-          throw new Error(
-            `The checkpoint ${store.where} changed while this run held its lease (a run outlived its lease?). ` +
-              "Slack accepted the messages above; the next run may repeat some of them.",
-          );
-        }
+        if (holdingLease) throw leaseBroken();
         summary.lease = "lost";
         return;
       }
