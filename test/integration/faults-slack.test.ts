@@ -142,6 +142,31 @@ describe("faults: Slack", () => {
     expect(statedTotals(w.sink.requests)).toEqual({ count: 3, centavos: 600n });
   });
 
+  it("a failure after Slack accepted part of a run's messages: the next run does not repeat the accepted ones", async () => {
+    const s = await scenario(w, { accounts: "*" });
+    await settle(w, s);
+    const now = Date.now();
+    const events = [];
+    let total = 0n;
+    // 2,000 accounts with long names: one slice, two messages.
+    for (let i = 0; i < 2000; i++) {
+      total += BigInt(1000 + i);
+      events.push(cashOut(`PART-${i}`, 1000 + i, now - 10 * MIN + i * 100, `conta-${String(i).padStart(6, "0")}-${"y".repeat(47)}`));
+    }
+    await w.aws.put(s.groups[0] ?? "", "s", events);
+    w.sink.enqueue({ status: 200, body: "ok" }, { status: 404, body: "no_service" });
+
+    await expect(invoke(w, s.env)).rejects.toThrow(/Slack answered 404: no_service/);
+    const firstRun = w.sink.accepted.slice();
+    expect(firstRun).toHaveLength(1);
+    expect(w.sink.requests).toHaveLength(2);
+
+    w.sink.clear();
+    await invoke(w, s.env);
+    expect(statedTotals([...firstRun, ...w.sink.accepted])).toEqual({ count: 2000, centavos: total });
+    expect((await checkpointOf(w, s))?.lease).toBeNull();
+  });
+
   it("a hanging Slack times out (PXSTREAM_SLACK_TIMEOUT_SECONDS), the run fails, the checkpoint stays", async () => {
     const { s, before } = await pending({ PXSTREAM_SLACK_TIMEOUT_SECONDS: "1" });
     w.sink.fallback = { status: 200, hang: true };
