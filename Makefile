@@ -30,7 +30,7 @@ test-unit: install ## unit tests of the pure modules only
 test-integration: build ## integration tests against moto_server, running dist/pxstream.zip
 	$(NPM_BIN)/vitest run test/integration
 
-test-terraform: install ## HCL parsing, reference, policy and example checks of terraform/
+test-terraform: build ## HCL parsing, reference, policy and example checks of terraform/
 	$(NPM_BIN)/vitest run test/terraform
 
 demo: build ## the whole flow on this machine: moto_server, a local Slack, two runs

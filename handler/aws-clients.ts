@@ -52,6 +52,11 @@ export function retriesOf(x: unknown): number {
 
 /** `Name: message` of an AWS SDK error, for an error that also says which resource was involved. */
 export function describeAwsError(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}`;
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  // A 403 whose body the SDK could not read still means one thing: the role lacks a permission.
+  if (status === 403 && !/denied|not authorized|forbidden/i.test(`${err.name} ${err.message}`)) {
+    return `access denied (HTTP 403; check the function's IAM policy): ${err.name}: ${err.message}`;
+  }
+  return `${err.name}: ${err.message}`;
 }
