@@ -24,9 +24,22 @@ export interface PostOptions {
 
 const sleepFor = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Slack's own words for a refusal (`invalid_payload`, `channel_is_archived`...), kept short. */
-function slackText(body: string): string {
-  const text = body.replace(/\s+/g, " ").trim();
+/** The webhook URL and the parts of it that are secret on their own: its path and its token. */
+function secretParts(url: string): string[] {
+  try {
+    const path = new URL(url).pathname;
+    const token = path.split("/").pop() ?? "";
+    return [url, path, ...(token.length >= 8 ? [token] : [])].filter((p) => p.length > 1);
+  } catch {
+    return [url];
+  }
+}
+
+/** Slack's own words for a refusal (`invalid_payload`, `channel_is_archived`...), kept short; a proxy's page echoing the webhook URL is redacted. */
+function slackText(body: string, url: string): string {
+  let text = body;
+  for (const secret of secretParts(url)) text = text.split(secret).join("[webhook]");
+  text = text.replace(/\s+/g, " ").trim();
   return text === "" ? "(empty body)" : text.slice(0, 200);
 }
 
@@ -59,7 +72,7 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Post
       });
       const text = await res.text();
       if (res.ok) return attempt - 1;
-      last = `Slack answered ${res.status}: ${slackText(text)}`;
+      last = `Slack answered ${res.status}: ${slackText(text, url)}`;
       if (isPermanentSlackStatus(res.status)) {
         throw new SlackError(`${last} (not retried: fix the webhook or the payload; the checkpoint did not move)`, res.status, attempt - 1);
       }
