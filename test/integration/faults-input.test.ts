@@ -251,7 +251,10 @@ describe("faults: secrets and personal data", () => {
     const refused = await capture(() => invoke(w, env));
     w.sink.fallback = { status: 200, reset: true };
     const reset = await capture(() => invoke(w, env));
+    // A proxy's error page that echoes the request line back.
+    w.sink.enqueue({ status: 404, body: `<html>404 Not Found: POST ${w.sink.secretPath} via ${w.sink.url}</html>` });
     w.sink.fallback = { status: 200, body: "ok" };
+    const echoed = await capture(() => invoke(w, env));
     const ok = await capture(() => invoke(w, env));
     const badUrl = await capture(() => invoke(w, { ...s.env, SLACK_WEBHOOK: `ftp://hooks.example${w.sink.secretPath}` }));
 
@@ -260,7 +263,8 @@ describe("faults: secrets and personal data", () => {
     expect(ok.result).toMatchObject({ notified: 1 });
     expect(String(badUrl.error)).toContain("SLACK_WEBHOOK is not an http(s) URL");
     expect(w.sink.requests.every((r) => r.path === w.sink.secretPath)).toBe(true);
-    for (const run of [refused, reset, ok, badUrl]) {
+    expect(String(echoed.error)).toContain("404 Not Found: POST");
+    for (const run of [refused, reset, echoed, ok, badUrl]) {
       expect(run.text).not.toContain("XXXXsecretXXXXtokenXXXX");
       expect(run.text).not.toContain("B00000000");
     }
