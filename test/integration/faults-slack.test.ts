@@ -1,7 +1,7 @@
 // Fault injection on the Slack side: the built zip against moto_server and a
 // real HTTP sink that answers 5xx, 429, resets, hangs and permanent refusals.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { capture, cashOut, gapsBetween, HOUR, jsonLines, MIN, rawCheckpoint, seedCheckpoint, settle } from "../support/faults.js";
+import { capture, cashOut, gapsBetween, HOUR, jsonLines, MIN, rawCheckpoint, seedCheckpoint, settle, TIMER_SLACK_MS } from "../support/faults.js";
 import { checkpointOf, invoke, scenario, startWorld, statedTotals, stopWorld, type Scenario, type World } from "../support/world.js";
 
 let w: World;
@@ -50,8 +50,8 @@ describe("faults: Slack", () => {
     expect(new Set(w.sink.requests.map((r) => r.body)).size).toBe(1);
     // Equal jitter: the first wait is at least half of 500 ms, the second at least half of 1 s.
     const [first, second] = gapsBetween(w.sink.requests);
-    expect(first).toBeGreaterThanOrEqual(250);
-    expect(second).toBeGreaterThanOrEqual(500);
+    expect(first).toBeGreaterThanOrEqual(250 - TIMER_SLACK_MS);
+    expect(second).toBeGreaterThanOrEqual(500 - TIMER_SLACK_MS);
     expect(statedTotals(w.sink.accepted)).toEqual({ count: 2, centavos: 3000n });
     expect((await rawCheckpoint(w, s))?.body).not.toBe(before);
     expect((await checkpointOf(w, s))?.scannedUntil).toBe(summary.windowEnd);
@@ -112,7 +112,7 @@ describe("faults: Slack", () => {
 
     expect(summary).toMatchObject({ notified: 1, slackRetries: 1 });
     expect(w.sink.requests).toHaveLength(2);
-    expect(gapsBetween(w.sink.requests)[0]).toBeGreaterThanOrEqual(2000);
+    expect(gapsBetween(w.sink.requests)[0]).toBeGreaterThanOrEqual(2000 - TIMER_SLACK_MS);
     expect(statedTotals(w.sink.accepted)).toEqual({ count: 2, centavos: 3000n });
   });
 
@@ -138,7 +138,7 @@ describe("faults: Slack", () => {
 
     expect(summary).toMatchObject({ matched: 3, notified: 3 });
     expect(w.sink.requests).toHaveLength(3);
-    for (const gap of gapsBetween(w.sink.requests)) expect(gap).toBeGreaterThanOrEqual(1100);
+    for (const gap of gapsBetween(w.sink.requests)) expect(gap).toBeGreaterThanOrEqual(1100 - TIMER_SLACK_MS);
     expect(statedTotals(w.sink.requests)).toEqual({ count: 3, centavos: 600n });
   });
 

@@ -52,6 +52,13 @@ export function viaParameter(s: Scenario, parameter: string): Record<string, str
   return { ...rest, PXSTREAM_SLACK_WEBHOOK_PARAMETER: parameter };
 }
 
+/**
+ * Allowance when comparing the sink's receivedAt gaps with a wait the code
+ * promises: Node timers may fire a millisecond or so early by Date.now().
+ * A gap still proves the wait (backoff, Retry-After, pacing), not speed.
+ */
+export const TIMER_SLACK_MS = 10;
+
 /** Milliseconds between consecutive requests the sink received. */
 export function gapsBetween(requests: readonly SlackRequest[]): number[] {
   const out: number[] = [];
