@@ -42,7 +42,7 @@ export async function handler(event: unknown, context: InvocationContext = {}): 
   let succeeded = false;
   try {
     if (push) {
-      await pushRun(config, decodeDelivery(event), notifier, functionName, summary);
+      await pushRun(config, decodeDelivery(event, config.watchedAccounts), notifier, functionName, summary);
     } else {
       // loadConfig guarantees the bucket for scheduled runs.
       const store = new StateStore(s3Client(), config.stateBucket ?? "", config.stateKey, stats);

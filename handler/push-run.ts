@@ -25,7 +25,7 @@ export async function pushRun(
 ): Promise<void> {
   const tally = emptyTally();
   tallyEvents(tally, delivery.events, watchFor(config.watchedAccounts), new Set());
-  summary.scanned = tally.scanned;
+  summary.scanned = tally.scanned + delivery.skipped;
   summary.malformed = tally.malformed;
   summary.malformedSamples = tally.malformedSamples;
   const messages = renderReport(tally.cashOuts, { functionName, logGroups: [delivery.logGroup], window: null });
