@@ -47,7 +47,7 @@ export function maskPixKey(key: string | undefined): string {
       return maskEmail(k);
     case "phone": {
       const d = k.replace(/\D/g, "");
-      return `+${d.slice(0, d.length - 9)} *****-${d.slice(-4)}`;
+      return `+${d.slice(0, Math.max(0, d.length - 9))} *****-${d.slice(-4)}`;
     }
     case "evp":
       return `${k.slice(0, 4)}****-****-****-****-********${k.slice(-4)}`;
