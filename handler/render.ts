@@ -56,9 +56,18 @@ function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-/** Inline code span for a value read from logs: it cannot break out of the span or the message. */
+/**
+ * Inline code span for a value read from logs: it cannot break out of the span or the message.
+ * At most NAME_CHARS once escaped (`&` → `&amp;` grows fivefold), so the block budget holds.
+ */
 function code(s: string): string {
-  return `\`${escapeMrkdwn(truncate(s.replace(/[`\r\n]/g, "'"), NAME_CHARS))}\``;
+  const escaped = escapeMrkdwn(s.replace(/[`\r\n]/g, "'"));
+  if (escaped.length <= NAME_CHARS) return `\`${escaped}\``;
+  let cut = escaped.slice(0, NAME_CHARS - 1);
+  // Never end in half an entity (`&am`).
+  const amp = cut.lastIndexOf("&");
+  if (amp >= 0 && !cut.includes(";", amp)) cut = cut.slice(0, amp);
+  return `\`${cut}…\``;
 }
 
 function eventos(n: number): string {

@@ -1,0 +1,261 @@
+import { describe, expect, test } from "vitest";
+import { maskPixKey } from "../../handler/mask.js";
+import { formatBRL } from "../../handler/money.js";
+import {
+  EVENT_LINES_PER_MESSAGE,
+  footerText,
+  HEADER,
+  LIMITS,
+  MAX_MESSAGES,
+  notificationText,
+  packLines,
+  renderGapWarning,
+  renderReport,
+  type Block,
+  type ReportContext,
+  type SlackMessage,
+} from "../../handler/render.js";
+import type { CashOut } from "../../handler/types.js";
+import { cashOut, HOSTILE_NAMES, intlBRL, intlBRLExact, PIX_KEYS, prng, randInt, T0 } from "./fixtures.js";
+
+const CTX: ReportContext = {
+  functionName: "pxstream-prod",
+  logGroups: ["/aws/lambda/pix-payload", "/aws/lambda/pix-other"],
+  window: { start: T0 - 5 * 60_000, end: T0 },
+};
+
+function texts(m: SlackMessage): string[] {
+  return m.blocks.flatMap((b: Block) => {
+    if (b.type === "header" || b.type === "section") return [b.text.text];
+    if (b.type === "context") return b.elements.map((e) => e.text);
+    return [];
+  });
+}
+
+function sections(m: SlackMessage): string[] {
+  return m.blocks.flatMap((b) => (b.type === "section" ? [b.text.text] : []));
+}
+
+function eventLines(m: SlackMessage): string[] {
+  return sections(m)
+    .flatMap((t) => t.split("\n"))
+    .filter((l) => l.includes(" · tx `"));
+}
+
+function json(ms: readonly SlackMessage[]): string {
+  return JSON.stringify(ms, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/** The `text` a message must carry, built from Intl rather than the code under test. */
+function expectedText(count: number, totalCentavos: bigint): string {
+  return `Pix CashOut: ${count === 1 ? "1 evento" : `${count} eventos`}, ${intlBRLExact(totalCentavos)}`;
+}
+
+/** Every Block Kit limit the brief names, for every message. */
+function expectWithinLimits(ms: readonly SlackMessage[]): void {
+  expect(ms.length).toBeLessThanOrEqual(MAX_MESSAGES);
+  for (const m of ms) {
+    expect(m.blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
+    for (const b of m.blocks) {
+      if (b.type === "header") expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.headerChars);
+      if (b.type === "section") expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionChars);
+      if (b.type === "context") for (const e of b.elements) expect(e.text.length).toBeLessThanOrEqual(LIMITS.contextChars);
+    }
+    expect(m.text).toBe(expectedText(m.count, m.total));
+  }
+}
+
+function expectAddsUp(ms: readonly SlackMessage[], cs: readonly CashOut[]): void {
+  expect(ms.reduce((s, m) => s + m.count, 0)).toBe(cs.length);
+  expect(ms.reduce((s, m) => s + m.total, 0n)).toBe(cs.reduce((s, c) => s + BigInt(c.amount), 0n));
+  const keys = ms.flatMap((m) => m.keys ?? []);
+  expect(new Set(keys).size).toBe(cs.length);
+  expect(keys.length).toBe(cs.length);
+}
+
+describe("notificationText", () => {
+  test("shape of the top-level text", () => {
+    expect(notificationText(1, 12_345n)).toBe(`Pix CashOut: 1 evento, ${intlBRL(12_345)}`);
+    expect(notificationText(3, 123_456n)).toBe("Pix CashOut: 3 eventos, R$\u00a01.234,56");
+    expect(notificationText(0, 0n)).toBe(`Pix CashOut: 0 eventos, ${intlBRL(0)}`);
+  });
+});
+
+describe("packLines", () => {
+  test("sections stay under the limit and keep every line in order", () => {
+    const rand = prng(5);
+    const lines = Array.from({ length: 500 }, (_, i) => `${i}:${"x".repeat(randInt(rand, 0, 400))}`);
+    const packed = packLines(lines);
+    for (const p of packed) expect(p.length).toBeLessThanOrEqual(LIMITS.sectionChars);
+    expect(packed.join("\n").split("\n")).toEqual(lines);
+    expect(packed.length).toBeGreaterThan(1);
+  });
+
+  test("a line longer than a section is truncated to fit", () => {
+    const [only, ...rest] = packLines(["y".repeat(10_000)], 100);
+    expect(rest).toEqual([]);
+    expect(only?.length).toBe(100);
+    expect(only?.endsWith("…")).toBe(true);
+  });
+});
+
+describe("renderReport", () => {
+  test("nothing matched: no message", () => {
+    expect(renderReport([], CTX)).toEqual([]);
+  });
+
+  test("one event: header, summary, event line with São Paulo time, account, amount, masked key, transactionId", () => {
+    const c = cashOut({ key: "k1", timestamp: T0 + 1000, amount: 123_456, receiverKey: PIX_KEYS.cpfFormatted, transactionId: "E123" });
+    const [m, ...rest] = renderReport([c], CTX);
+    expect(rest).toEqual([]);
+    if (m === undefined) throw new Error("no message");
+    expect(m.text).toBe("Pix CashOut: 1 evento, R$\u00a01.234,56");
+    expect(m.count).toBe(1);
+    expect(m.total).toBe(123_456n);
+    expect(m.keys).toEqual(["k1"]);
+    expect(m.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: HEADER, emoji: false } });
+    const [line, ...more] = eventLines(m);
+    expect(more).toEqual([]);
+    // 12:00:01Z is 09:00:01 in São Paulo (UTC-3).
+    expect(line).toBe("27/11 09:00:01 · `23463567342345` · *R$\u00a01.234,56* · chave `***.456.789-**` · tx `E123`");
+    expect(sections(m).join("\n")).toContain("`23463567342345`: 1 evento, R$\u00a01.234,56");
+  });
+
+  test("the context line names the function, the log groups and the window", () => {
+    const [m] = renderReport([cashOut({ key: "k" })], CTX);
+    const last = m?.blocks[m.blocks.length - 1];
+    expect(last?.type).toBe("context");
+    const footer = last?.type === "context" ? last.elements[0]?.text : undefined;
+    expect(footer).toBe(footerText(CTX));
+    expect(footer).toContain("`pxstream-prod`");
+    expect(footer).toContain("`/aws/lambda/pix-payload`, `/aws/lambda/pix-other`");
+    expect(footer).toContain("27/11/2026 08:55:00 – 27/11/2026 09:00:00");
+    expect(footerText({ ...CTX, window: null })).toContain("assinatura");
+  });
+
+  test("per-account summary for a few accounts, largest first", () => {
+    const cs = [
+      cashOut({ key: "a1", account: "acc-a", amount: 100 }),
+      cashOut({ key: "b1", account: "acc-b", amount: 5_000 }),
+      cashOut({ key: "a2", account: "acc-a", amount: 200 }),
+    ];
+    const [m] = renderReport(cs, CTX);
+    if (m === undefined) throw new Error("no message");
+    expect(m.text).toBe("Pix CashOut: 3 eventos, R$\u00a053,00");
+    const body = sections(m).join("\n");
+    expect(body).toContain(`• \`acc-b\`: 1 evento, ${intlBRL(5_000)}\n• \`acc-a\`: 2 eventos, ${intlBRL(300)}`);
+    expect(eventLines(m)).toHaveLength(3);
+  });
+
+  test("thousands of events for one account: one message, 20 event lines (the largest), +N mais", () => {
+    const rand = prng(17);
+    const cs = Array.from({ length: 5000 }, (_, i) => cashOut({ key: `k${i}`, timestamp: T0 + i, amount: randInt(rand, 1, 10_000_000) }));
+    const ms = renderReport(cs, CTX);
+    expect(ms).toHaveLength(1);
+    expectWithinLimits(ms);
+    expectAddsUp(ms, cs);
+    const m = ms[0];
+    if (m === undefined) throw new Error("no message");
+    const lines = eventLines(m);
+    expect(lines).toHaveLength(EVENT_LINES_PER_MESSAGE);
+    expect(texts(m).join("\n")).toContain(`+${5000 - EVENT_LINES_PER_MESSAGE} mais`);
+    const top = [...cs].sort((a, b) => b.amount - a.amount).slice(0, EVENT_LINES_PER_MESSAGE);
+    for (const c of top) expect(lines.some((l) => l.includes(`tx \`${c.transactionId}\``))).toBe(true);
+  });
+
+  test("5,000 distinct accounts (watch '*'): several messages, within limits, adding up to the run", () => {
+    const rand = prng(23);
+    const cs = Array.from({ length: 5000 }, (_, i) =>
+      cashOut({ key: `k${i}`, account: `conta-${String(i).padStart(5, "0")}`, timestamp: T0 + i, amount: randInt(rand, 1, 100_000_000) }),
+    );
+    const ms = renderReport(cs, CTX);
+    expect(ms.length).toBeGreaterThan(1);
+    expectWithinLimits(ms);
+    expectAddsUp(ms, cs);
+    ms.forEach((m, i) => expect(m.blocks[0]?.type === "header" && m.blocks[0].text.text).toBe(`${HEADER} (${i + 1}/${ms.length})`));
+    // Every account is listed once across the messages.
+    const listed = ms.flatMap((m) => sections(m).flatMap((t) => t.split("\n"))).filter((l) => /^• `conta-\d{5}`:/.test(l));
+    expect(listed).toHaveLength(5000);
+  });
+
+  test("more accounts than MAX_MESSAGES can list: the last message folds the rest, totals still add up", () => {
+    const cs = Array.from({ length: 25_000 }, (_, i) =>
+      cashOut({ key: `k${i}`, account: `${"c".repeat(56)}-${String(i).padStart(6, "0")}`, amount: 1_000 + (i % 97) }),
+    );
+    const ms = renderReport(cs, CTX);
+    expect(ms).toHaveLength(MAX_MESSAGES);
+    expectWithinLimits(ms);
+    expectAddsUp(ms, cs);
+    expect(texts(ms[MAX_MESSAGES - 1] as SlackMessage).join("\n")).toMatch(/• \+\d+ outras contas: \d+ eventos, R\$/);
+  });
+
+  test("account names and ids with backticks, <>& and newlines cannot break the markup", () => {
+    const cs = HOSTILE_NAMES.map((name, i) => cashOut({ key: `k${i}`, account: name, transactionId: `tx<${i}>&\`` }));
+    const [m] = renderReport(cs, CTX);
+    if (m === undefined) throw new Error("no message");
+    for (const t of texts(m)) {
+      // No raw control characters for Slack: <, > only as entities; & only starting an entity.
+      expect(t).not.toMatch(/[<>]/);
+      expect(t).not.toMatch(/&(?!amp;|lt;|gt;)/);
+    }
+    for (const line of sections(m).flatMap((t) => t.split("\n"))) {
+      // Code spans stay balanced on every line: a name cannot close one early or span lines.
+      expect((line.match(/`/g) ?? []).length % 2).toBe(0);
+    }
+    expect(eventLines(m)).toHaveLength(HOSTILE_NAMES.length);
+    expect(json([m])).not.toContain("<!channel>");
+  });
+
+  test("hostile names everywhere, thousands of accounts: still within Block Kit limits", () => {
+    // Escaping can make a value five times longer (& → &amp;): the limits must hold for escaped text.
+    const cs = Array.from({ length: 5000 }, (_, i) =>
+      cashOut({
+        key: `k${i}`,
+        account: `${"&".repeat(60)}${String(i).padStart(4, "0")}`,
+        transactionId: "<".repeat(64),
+        receiverKey: `a@b.${"&".repeat(70)}`,
+        amount: 100 + i,
+      }),
+    );
+    const ms = renderReport(cs, CTX);
+    expectWithinLimits(ms);
+    expectAddsUp(ms, cs);
+    for (const m of ms) {
+      for (const t of texts(m)) expect(t).not.toMatch(/&(?!amp;|lt;|gt;)/);
+      for (const l of eventLines(m)) expect(l).toContain(`tx \`${"&lt;".repeat(15)}…\``);
+    }
+  });
+
+  test("no unmasked Pix key of any type appears anywhere in the messages", () => {
+    const keys = Object.values(PIX_KEYS);
+    const cs = keys.map((k, i) => cashOut({ key: `k${i}`, receiverKey: k, account: `acc-${i}`, amount: 1000 + i }));
+    const out = json(renderReport(cs, CTX));
+    for (const k of keys) {
+      expect(out).not.toContain(k);
+      expect(out).toContain(maskPixKey(k));
+      const d = k.replace(/\D/g, "");
+      if (d.length >= 8) expect(out).not.toContain(d);
+    }
+  });
+
+  test("amounts past 2^53 in one account add up exactly in text and summary", () => {
+    const cs = Array.from({ length: 10 }, (_, i) => cashOut({ key: `k${i}`, amount: Number.MAX_SAFE_INTEGER }));
+    const [m] = renderReport(cs, CTX);
+    const total = BigInt(Number.MAX_SAFE_INTEGER) * 10n;
+    expect(m?.total).toBe(total);
+    expect(m?.text).toBe("Pix CashOut: 10 eventos, R$\u00a0900.719.925.474.099,10");
+    expect(formatBRL(total)).toBe("R$\u00a0900.719.925.474.099,10");
+  });
+});
+
+describe("renderGapWarning", () => {
+  test("names the window not scanned, in São Paulo time, reporting no events", () => {
+    const gap = { start: Date.UTC(2026, 10, 24, 3, 0, 0), end: Date.UTC(2026, 10, 27, 2, 59, 59) };
+    const m = renderGapWarning(gap, CTX);
+    expect(m.count).toBe(0);
+    expect(m.total).toBe(0n);
+    expect(m.text.startsWith(`Pix CashOut: 0 eventos, ${intlBRL(0)}`)).toBe(true);
+    for (const t of [m.text, texts(m).join("\n")]) expect(t).toContain("24/11/2026 00:00:00 – 26/11/2026 23:59:59");
+    expectWithinLimits([{ ...m, text: notificationText(0, 0n) }]);
+  });
+});
