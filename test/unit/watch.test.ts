@@ -1,0 +1,29 @@
+import { describe, expect, test } from "vitest";
+import { isWatched, mayMentionWatched, watchList } from "../../handler/watch.js";
+
+describe("watch list", () => {
+  test("named accounts", () => {
+    const w = watchList(["111", "222"]);
+    expect(w.everyAccount).toBe(false);
+    expect(isWatched(w, "111")).toBe(true);
+    expect(isWatched(w, "222")).toBe(true);
+    expect(isWatched(w, "1111")).toBe(false);
+    expect(isWatched(w, "")).toBe(false);
+  });
+
+  test("* watches every account, alone or among names", () => {
+    for (const w of [watchList(["*"]), watchList(["111", "*"])]) {
+      expect(w.everyAccount).toBe(true);
+      expect(isWatched(w, "anything")).toBe(true);
+      expect(mayMentionWatched(w, "no account here")).toBe(true);
+    }
+  });
+
+  test("mayMentionWatched is a substring prefilter: false only when no watched account occurs", () => {
+    const w = watchList(["23463567342345"]);
+    expect(mayMentionWatched(w, '{"Session":{"accountName":"23463567342345"}}')).toBe(true);
+    expect(mayMentionWatched(w, '{"Session":{"accountName":23463567342345}}')).toBe(true);
+    expect(mayMentionWatched(w, '{"Session":{"accountName":"99999999999999"}}')).toBe(false);
+    expect(mayMentionWatched(watchList([]), "23463567342345")).toBe(false);
+  });
+});
