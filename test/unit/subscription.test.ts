@@ -1,0 +1,133 @@
+import { gzipSync } from "node:zlib";
+import { describe, expect, test } from "vitest";
+import { decodeDelivery, isSubscriptionEvent, type SubscriptionEvent } from "../../handler/subscription.js";
+import { emptyTally, tallyEvents } from "../../handler/tally.js";
+import { watchList } from "../../handler/watch.js";
+import { NOISE, pixLine, type LineFormat } from "../support/pix-lines.js";
+import { prng, randInt, T0 } from "./fixtures.js";
+
+interface RawEvent {
+  readonly id: string;
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+function delivery(logEvents: readonly RawEvent[], extra: Record<string, unknown> = {}): SubscriptionEvent {
+  const body = {
+    messageType: "DATA_MESSAGE",
+    owner: "123456789012",
+    logGroup: "/aws/lambda/pix-payload",
+    logStream: "2026/11/27/[$LATEST]abc",
+    subscriptionFilters: ["pxstream"],
+    logEvents,
+    ...extra,
+  };
+  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(body))).toString("base64") } };
+}
+
+function raw(data: Buffer | string): SubscriptionEvent {
+  return { awslogs: { data: (typeof data === "string" ? Buffer.from(data) : data).toString("base64") } };
+}
+
+const WATCHED = "23463567342345";
+
+describe("isSubscriptionEvent", () => {
+  test("only an object with awslogs.data as a string", () => {
+    expect(isSubscriptionEvent({ awslogs: { data: "x" } })).toBe(true);
+    for (const e of [{}, null, "x", { awslogs: {} }, { awslogs: { data: 1 } }, { awslogs: null }, { source: "aws.scheduler" }]) {
+      expect(isSubscriptionEvent(e)).toBe(false);
+    }
+  });
+});
+
+describe("decodeDelivery", () => {
+  const events: RawEvent[] = [
+    { id: "1", timestamp: T0, message: pixLine({ account: WATCHED, amount: 100, transactionId: "t1" }) },
+    { id: "2", timestamp: T0 + 1, message: NOISE[0] },
+  ];
+
+  test("DATA_MESSAGE: every event with group, stream, id, timestamp and message", () => {
+    const d = decodeDelivery(delivery(events));
+    expect(d).toEqual({
+      logGroup: "/aws/lambda/pix-payload",
+      skipped: 0,
+      events: events.map((e) => ({ ...e, logGroup: "/aws/lambda/pix-payload", logStream: "2026/11/27/[$LATEST]abc" })),
+    });
+  });
+
+  test("with watched accounts, events that cannot hold a watched CashOut are skipped undecoded", () => {
+    const d = decodeDelivery(delivery(events), [WATCHED]);
+    expect(d.events.map((e) => e.id)).toEqual(["1"]);
+    expect(d.skipped).toBe(1);
+  });
+
+  test("CONTROL_MESSAGE carries no events", () => {
+    const control = delivery([{ id: "", timestamp: T0, message: "CWL CONTROL MESSAGE: Checking health of destination Firehose." }], {
+      messageType: "CONTROL_MESSAGE",
+      logGroup: "",
+      logStream: "",
+    });
+    expect(decodeDelivery(control)).toEqual({ logGroup: "", events: [], skipped: 0 });
+    expect(decodeDelivery(control, ["*"])).toEqual({ logGroup: "", events: [], skipped: 0 });
+  });
+
+  test("an empty delivery", () => {
+    expect(decodeDelivery(delivery([]), [WATCHED])).toEqual({ logGroup: "/aws/lambda/pix-payload", events: [], skipped: 0 });
+  });
+
+  test("bad base64, not gzip, not JSON, no logEvents: a clear error", () => {
+    expect(() => decodeDelivery(raw("not gzip at all"))).toThrow(/^awslogs\.data is not base64 of gzipped JSON: /);
+    expect(() => decodeDelivery({ awslogs: { data: "%%%not base64%%%" } })).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
+    expect(() => decodeDelivery(raw(gzipSync(Buffer.from("{broken"))))).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
+    expect(() => decodeDelivery(raw(gzipSync(Buffer.from("{broken"))), [WATCHED])).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
+    expect(() => decodeDelivery(raw(gzipSync(Buffer.from('{"messageType":"DATA_MESSAGE"}'))))).toThrow("awslogs.data has no logEvents array");
+  });
+
+  test("the raw-byte prefilter reads the same CashOuts and malformed lines as a full decode (seeded)", () => {
+    const rand = prng(2026);
+    const formats: LineFormat[] = ["node", "python", "lambda-json", "lambda-json-string", "bare"];
+    const accounts = [WATCHED, "11122233344455", "99988877766655", "acc with spaces"];
+    let skippedByPrefilter = 0;
+    const tricky = ['"}]', '{"id":"', "\\", '\\"}]', "\u00e7\u00e3o", "</script>", "\t"];
+    for (let round = 0; round < 40; round++) {
+      const list: RawEvent[] = [];
+      const n = randInt(rand, 0, 60);
+      for (let i = 0; i < n; i++) {
+        const account = accounts[randInt(rand, 0, accounts.length)] ?? WATCHED;
+        const r = rand();
+        const amount = r < 0.1 ? 10.5 : randInt(rand, 1, 1_000_000);
+        let message =
+          r < 0.7
+            ? pixLine({ account, amount, transactionId: `tx-${round}-${i}${tricky[randInt(rand, 0, tricky.length)] ?? ""}` }, formats[i % formats.length])
+            : `${NOISE[randInt(rand, 0, NOISE.length)] ?? ""}${tricky[randInt(rand, 0, tricky.length)] ?? ""}`;
+        if (rand() < 0.1) message = `${message.slice(0, message.length - 3)}${tricky[0] ?? ""}`;
+        list.push({ id: String(37_000_000 + round * 100 + i), timestamp: T0 + i, message });
+      }
+      for (const watched of [[WATCHED], ["11122233344455", WATCHED], ["*"], ["acc with spaces"]]) {
+        const full = decodeDelivery(delivery(list));
+        const fast = decodeDelivery(delivery(list), watched);
+        expect(fast.events.length + fast.skipped).toBe(list.length);
+        skippedByPrefilter += fast.skipped;
+        const a = emptyTally();
+        const b = emptyTally();
+        const w = watchList(watched);
+        tallyEvents(a, full.events, w, new Set());
+        tallyEvents(b, fast.events, w, new Set());
+        expect(b.cashOuts).toEqual(a.cashOuts);
+        expect(b.malformed).toBe(a.malformed);
+      }
+    }
+    // The fast path ran (it skipped events) rather than always falling back.
+    expect(skippedByPrefilter).toBeGreaterThan(100);
+  });
+
+  test("accounts the prefilter cannot search for raw fall back to a full decode", () => {
+    const list: RawEvent[] = [{ id: "1", timestamp: T0, message: pixLine({ account: "a/b", amount: 100, transactionId: "t" }) }];
+    const d = decodeDelivery(delivery(list), ["a/b"]);
+    expect(d.skipped).toBe(0);
+    expect(d.events).toHaveLength(1);
+    const t = emptyTally();
+    tallyEvents(t, d.events, watchList(["a/b"]), new Set());
+    expect(t.cashOuts.map((c) => c.account)).toEqual(["a/b"]);
+  });
+});
