@@ -38,8 +38,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Reads the checkpoint object's body. Refuses anything it does not understand rather than guess. */
 export function decodeCheckpoint(body: string | null, where: string): DecodedCheckpoint {
-  if (body === null) return { kind: "missing" };
-  const text = body.trim();
+  const text = (body ?? "").trim();
+  // An empty object (someone created the key by hand) holds no progress: the same as none.
+  if (text === "") return { kind: "missing" };
   // The original px_stream.py stored the last CloudWatch eventId as a bare integer.
   if (/^\d+$/.test(text)) return { kind: "legacy", lastEventId: text };
   let value: unknown;

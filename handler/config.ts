@@ -109,6 +109,10 @@ export function loadConfig(env: Env, mode: RunMode): Config {
   const maxCatchUpHours = wholeNumber(env, "PXSTREAM_MAX_CATCHUP_HOURS", 72, 1, 336, problems);
   const slackTimeout = wholeNumber(env, "PXSTREAM_SLACK_TIMEOUT_SECONDS", 10, 1, 120, problems);
 
+  if (lookback > maxCatchUpHours * 60) {
+    problems.push("PXSTREAM_LOOKBACK_MINUTES reaches further back than PXSTREAM_MAX_CATCHUP_HOURS: the first run would start with a gap warning");
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     logGroups,

@@ -31,6 +31,11 @@ describe("decodeCheckpoint", () => {
     expect(decodeCheckpoint(null, WHERE)).toEqual({ kind: "missing" });
   });
 
+  test("an empty object holds no progress: read as missing, not refused", () => {
+    expect(decodeCheckpoint("", WHERE)).toEqual({ kind: "missing" });
+    expect(decodeCheckpoint(" \n", WHERE)).toEqual({ kind: "missing" });
+  });
+
   test("the original program's bare integer is legacy, digits kept as a string", () => {
     expect(decodeCheckpoint("37516444617993733506336420845054203074004505000000000000\n", WHERE)).toEqual({
       kind: "legacy",
@@ -48,7 +53,6 @@ describe("decodeCheckpoint", () => {
 
   const corrupt: Array<[string, string, string]> = [
     ["broken JSON", '{"version":1,', "neither JSON nor a bare integer"],
-    ["empty body", "", "neither JSON nor a bare integer"],
     ["JSON null", "null", "not a JSON object"],
     ["JSON array", "[1]", "not a JSON object"],
     ["negative number", "-5", "not a JSON object"],

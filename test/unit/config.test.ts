@@ -115,6 +115,12 @@ describe("loadConfig", () => {
     expected.forEach((e, i) => expect(err.problems[i]).toContain(e));
   });
 
+  test("a first-run lookback past the catch-up limit is refused", () => {
+    const err = problems({ ...VALID, PXSTREAM_LOOKBACK_MINUTES: "181", PXSTREAM_MAX_CATCHUP_HOURS: "3" });
+    expect(err.problems).toEqual([expect.stringContaining("PXSTREAM_LOOKBACK_MINUTES reaches further back than PXSTREAM_MAX_CATCHUP_HOURS")]);
+    expect(() => loadConfig({ ...VALID, PXSTREAM_LOOKBACK_MINUTES: "180", PXSTREAM_MAX_CATCHUP_HOURS: "3" }, "scheduled")).not.toThrow();
+  });
+
   test("the SLACK_WEBHOOK value never appears in the error", () => {
     const notUrl = "hooks.slack.com/services/T0000/B0000/SeCrEtToKeN123456";
     const bad = problems({ ...VALID, SLACK_WEBHOOK: notUrl });

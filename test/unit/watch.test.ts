@@ -27,3 +27,14 @@ describe("watch list", () => {
     expect(mayMentionWatched(watchList([]), "23463567342345")).toBe(false);
   });
 });
+
+describe("watched accounts written escaped in the raw line", () => {
+  test("finds names with quotes or non-ASCII however the logger escaped them", () => {
+    const w = watchList(['acme "br"', "João"]);
+    expect(mayMentionWatched(w, JSON.stringify({ Session: { accountName: 'acme "br"' } }))).toBe(true);
+    // Python's json.dumps writes non-ASCII as \uXXXX by default.
+    expect(mayMentionWatched(w, '{"Session": {"accountName": "Jo\\u00e3o"}}')).toBe(true);
+    expect(mayMentionWatched(w, JSON.stringify({ Session: { accountName: "João" } }))).toBe(true);
+    expect(mayMentionWatched(w, JSON.stringify({ Session: { accountName: "Joao" } }))).toBe(false);
+  });
+});
