@@ -75,7 +75,9 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
   const watch = watchList(config.watchedAccounts);
   const client = logsClient();
   let holdingLease = false;
-  let committedSinceLease = false;
+  // What a failed run puts back when it gives up its lease: the last checkpoint
+  // Slack's answers justify (the very bytes read at the start until then).
+  let restoreBody: string | null = stored?.body ?? null;
   let total = 0n;
 
   const leaseBroken = (): Error =>
@@ -129,7 +131,7 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
         if (n === messages.length - 1 || keys.size === 0) continue;
         // Slack has this message: record its CashOuts before the next one, so a failure there does not repeat them.
         if (!(await write(withReported(cp, tally.cashOuts.filter((c) => keys.has(c.key)))))) throw leaseBroken();
-        committedSinceLease = true;
+        restoreBody = encodeCheckpoint(withLease(cp, null));
       }
 
       summary.matched += tally.cashOuts.length;
@@ -146,33 +148,22 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
         summary.lease = "lost";
         return;
       }
-      committedSinceLease = holdingLease;
+      restoreBody = encodeCheckpoint(withLease(cp, null));
     }
     if (holdingLease) {
       if (!(await write(withLease(cp, null)))) throw new Error(`Could not release the lease on ${store.where}: it changed under this run`);
       holdingLease = false;
     }
   } catch (err) {
-    if (holdingLease) await releaseAfterFailure(store, stored, cp, etag, committedSinceLease);
+    if (holdingLease) await releaseAfterFailure(store, restoreBody ?? encodeCheckpoint(withLease(cp, null)), etag);
     throw err;
   } finally {
     if (cp.scannedUntil !== null) summary.cursorLagSeconds = Math.max(0, Math.round((d.now() - cp.scannedUntil) / 1000));
   }
 }
 
-/**
- * Gives the lease back after a failure so the next run need not wait for it
- * to expire: the checkpoint returns to the last window Slack accepted (the
- * very bytes read at the start when no window was accepted).
- */
-async function releaseAfterFailure(
-  store: StateStore,
-  stored: StoredObject | null,
-  cp: Checkpoint,
-  etag: string | null,
-  committed: boolean,
-): Promise<void> {
-  const body = committed || stored === null ? encodeCheckpoint(withLease(cp, null)) : stored.body;
+/** Gives the lease back after a failure so the next run need not wait for it to expire. */
+async function releaseAfterFailure(store: StateStore, body: string, etag: string | null): Promise<void> {
   try {
     await store.write(body, conditionFor(etag));
   } catch (err) {

@@ -167,6 +167,28 @@ describe("faults: late logs, outages, the deadline", () => {
     expect(statedTotals([...firstRun, ...w.sink.accepted])).toEqual({ count: 3, centavos: 600n });
   });
 
+  it("a failure after quiet slices keeps their progress: giving the lease back does not rewind the cursor", async () => {
+    const s = await scenario(w, { extraEnv: { PXSTREAM_SLICE_MINUTES: "60" } });
+    const now = Date.now();
+    const seeded = now - 3 * HOUR;
+    await seedCheckpoint(w, s, { scannedUntil: seeded });
+    // Nothing to report until the last slice, whose only CashOut Slack refuses.
+    await w.aws.put(s.groups[0] ?? "", "s", [cashOut("Q1", 700, now - 5 * MIN)]);
+    w.sink.fallback = { status: 404, body: "no_service" };
+
+    await expect(invoke(w, s.env)).rejects.toThrow(/Slack answered 404/);
+
+    const cp = await checkpointOf(w, s);
+    expect(cp?.lease).toBeNull();
+    // The quiet slices before it stay scanned; the refused one is not.
+    expect(cp?.scannedUntil).toBeGreaterThan(seeded + 2 * HOUR);
+    expect(cp?.scannedUntil).toBeLessThan(now - 5 * MIN);
+
+    w.sink.clear();
+    const next = await invoke(w, s.env);
+    expect(next).toMatchObject({ matched: 1, notified: 1 });
+  });
+
   it("the Lambda deadline: stops after the slice it completed, checkpoints it; the next run finishes, nothing lost or repeated", async () => {
     const { s, seeded } = await outage();
     // Plenty of time until Slack has the first slice's message, then 5 s: under the reserve.
