@@ -17,6 +17,7 @@
 // so the benchmark checks the handler against an independent answer.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { prng } from "../lib/prng.mjs";
 
 export const WATCHED = ["23463567342345", "11122233344455"];
 export const LOG_GROUP = "/aws/lambda/pix-payload";
@@ -24,18 +25,6 @@ export const DEFAULT_COUNT = 200_000;
 export const DEFAULT_SEED = 20261127;
 /** Message timestamps start here (the text; delivery timestamps are set by whoever sends them). */
 const BASE_TIME = Date.UTC(2026, 10, 27, 12, 0, 0);
-
-/** mulberry32: a tiny seeded PRNG, the same numbers on every machine. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIX_KEYS = [
   "123.456.789-09",

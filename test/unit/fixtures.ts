@@ -2,18 +2,9 @@
 // plain data, reference implementations computed without the code under test.
 
 import type { CashOut, LogEvent } from "../../handler/types.js";
+import { prng } from "../../scripts/lib/prng.mjs";
 
-/** mulberry32: a small seeded PRNG, so every "random" test is reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 /** A whole number in [min, max) from a PRNG. */
 export function randInt(rand: () => number, min: number, max: number): number {
