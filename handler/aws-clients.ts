@@ -4,12 +4,25 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
 /** SDK settings shared by every client. */
-function base(env: NodeJS.ProcessEnv): { region?: string; endpoint?: string; retryMode: string; maxAttempts: number } {
+/**
+ * Every AWS call has a deadline: without one a call that never answers holds
+ * the run (and its lease) until Lambda kills it. A timed-out call is retried
+ * like any transient error.
+ */
+const REQUEST_HANDLER = { connectionTimeout: 3_000, requestTimeout: 15_000, throwOnRequestTimeout: true } as const;
+
+function base(env: NodeJS.ProcessEnv): {
+  region?: string;
+  endpoint?: string;
+  retryMode: string;
+  maxAttempts: number;
+  requestHandler: typeof REQUEST_HANDLER;
+} {
   const endpoint = env.AWS_ENDPOINT_URL?.trim() || undefined;
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || undefined;
   const maxAttempts = Number(env.AWS_MAX_ATTEMPTS) > 0 ? Number(env.AWS_MAX_ATTEMPTS) : 5;
   // Adaptive mode rate-limits the client itself once AWS throttles (FilterLogEvents allows 5 rps).
-  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), retryMode: "adaptive", maxAttempts };
+  return { ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}), retryMode: "adaptive", maxAttempts, requestHandler: REQUEST_HANDLER };
 }
 
 // Keyed by what the environment can change between invocations of one process (tests do; Lambda doesn't).

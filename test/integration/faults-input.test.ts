@@ -170,6 +170,25 @@ describe("faults: AWS throttling and transient errors", () => {
     }
   });
 
+  it("an AWS call that never answers times out and is retried; the run succeeds", async () => {
+    const s = await scenario(w);
+    await settle(w, s);
+    await w.aws.put(s.groups[0] ?? "", "s", [cashOut("AWS3", 3000, Date.now() - MIN)]);
+    const hang: InjectedReply = { hang: true, status: 0, headers: {}, body: "" };
+    const proxy = new FaultProxy(w.moto.endpoint, (req, seen) =>
+      req.headers["x-amz-target"] === "Logs_20140328.FilterLogEvents" && !seen.some((r) => r.injected) ? hang : undefined,
+    );
+    await proxy.start();
+    try {
+      const summary = await invoke(w, { ...s.env, AWS_ENDPOINT_URL: proxy.endpoint });
+      expect(summary).toMatchObject({ matched: 1, notified: 1 });
+      expect(summary.awsRetries).toBeGreaterThanOrEqual(1);
+      expect(proxy.seen.filter((r) => r.injected)).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("without retries (AWS_MAX_ATTEMPTS=1) the same throttle fails the run, names the call, posts nothing", async () => {
     const s = await scenario(w);
     const before = await settle(w, s);

@@ -150,6 +150,8 @@ export function jsonLines(lines: readonly string[]): Array<Record<string, unknow
 
 /** What a fault proxy answers instead of forwarding. */
 export interface InjectedReply {
+  /** Never answer: the client must time out. */
+  readonly hang?: boolean;
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
@@ -190,6 +192,7 @@ export class FaultProxy {
           target: typeof targetHeader === "string" ? targetHeader : undefined,
           injected: fault !== undefined,
         });
+        if (fault?.hang) return;
         if (fault !== undefined) {
           res.writeHead(fault.status, { ...fault.headers, "content-length": String(Buffer.byteLength(fault.body)) });
           res.end(fault.body);
