@@ -1,4 +1,5 @@
 import { backoffDelay, isPermanentSlackStatus, retryAfterMs, type RetryPolicy } from "./backoff.js";
+import { postJson } from "./http-post.js";
 import type { SlackMessage } from "./render.js";
 
 export class SlackError extends Error {
@@ -46,8 +47,7 @@ function slackText(body: string, url: string): string {
 /** A network failure described without the URL: the webhook path is the secret. */
 function networkReason(err: unknown): string {
   if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return "timed out";
-  const cause = err instanceof Error ? (err as Error & { cause?: unknown }).cause : undefined;
-  const code = typeof cause === "object" && cause !== null && "code" in cause ? String((cause as { code: unknown }).code) : undefined;
+  const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : undefined;
   return code ?? (err instanceof Error ? err.name : "network error");
 }
 
@@ -64,20 +64,14 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Post
   for (let attempt = 1; ; attempt++) {
     let wait: number | undefined;
     try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json; charset=utf-8" },
-        body,
-        signal: AbortSignal.timeout(opts.timeoutMs),
-      });
-      const text = await res.text();
-      if (res.ok) return attempt - 1;
-      last = `Slack answered ${res.status}: ${slackText(text, url)}`;
+      const res = await postJson(url, body, opts.timeoutMs);
+      if (res.status >= 200 && res.status < 300) return attempt - 1;
+      last = `Slack answered ${res.status}: ${slackText(res.body, url)}`;
       if (isPermanentSlackStatus(res.status)) {
         throw new SlackError(`${last} (not retried: fix the webhook or the payload; the checkpoint did not move)`, res.status, attempt - 1);
       }
       if (res.status === 429) {
-        const asked = retryAfterMs(res.headers.get("retry-after"), Date.now()) ?? 1_000;
+        const asked = retryAfterMs(res.retryAfter, Date.now()) ?? 1_000;
         if (asked > opts.policy.maxRetryAfterMs) {
           throw new SlackError(`${last}; Retry-After ${Math.ceil(asked / 1000)} s is longer than pxstream waits`, res.status, attempt - 1);
         }
