@@ -1,3 +1,4 @@
+import { totalsOf } from "./aggregate.js";
 import type { Config } from "./config.js";
 import type { Notifier } from "./notifier.js";
 import { renderReport } from "./render.js";
@@ -33,8 +34,7 @@ export async function pushRun(
     summary.slackRetries += await (await notifier()).send(messages);
     if (!config.dryRun) summary.notified = messages.length;
   }
-  summary.matched = tally.cashOuts.length;
-  let total = 0n;
-  for (const c of tally.cashOuts) total += BigInt(c.amount);
+  const { count, total } = totalsOf(tally.cashOuts);
+  summary.matched = count;
   summary.totalCentavos = total.toString();
 }

@@ -1,3 +1,4 @@
+import { totalsOf } from "./aggregate.js";
 import { logsClient } from "./aws-clients.js";
 import {
   advance,
@@ -134,8 +135,9 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
         restoreBody = encodeCheckpoint(withLease(cp, null));
       }
 
-      summary.matched += tally.cashOuts.length;
-      for (const c of tally.cashOuts) total += BigInt(c.amount);
+      const sliceTotals = totalsOf(tally.cashOuts);
+      summary.matched += sliceTotals.count;
+      total += sliceTotals.total;
       summary.totalCentavos = total.toString();
       summary.windowStart ??= slice.start;
       summary.windowEnd = slice.end;
