@@ -1,6 +1,8 @@
 // Reads one CloudWatch log message into a CashOut. Never throws: every line is
 // a CashOut, something else (skipped), or malformed (counted).
 
+import { isValidAmount } from "./money.js";
+
 export type ParsedLine =
   | { readonly kind: "cashout"; readonly fields: CashOutFields }
   | { readonly kind: "other" }
@@ -109,7 +111,7 @@ export function parseLine(message: string): ParsedLine {
   const account = str(session.accountName);
   if (account === undefined) return malformed("missing Session.accountName");
   const amount = body.amount;
-  if (typeof amount !== "number" || !Number.isSafeInteger(amount) || amount <= 0) {
+  if (!isValidAmount(amount)) {
     return malformed("amount is not a positive integer of centavos");
   }
   const receiverKey = typeof body.receiverKeyValue === "string" ? body.receiverKeyValue : undefined;

@@ -18,9 +18,3 @@ export { freePort, motoAvailable };
 export function startMoto(options: MotoOptions = {}): Promise<Moto> {
   return start(options);
 }
-
-/** Wipes every resource moto holds, so tests in one file start clean. */
-export async function resetMoto(moto: Moto): Promise<void> {
-  const res = await fetch(`${moto.endpoint}/moto-api/reset`, { method: "POST" });
-  if (!res.ok) throw new Error(`moto reset failed: ${res.status}`);
-}
