@@ -1,17 +1,17 @@
 // The Lambda entry point: reads the configuration, picks the run for the
 // trigger, and reports. Everything it composes is in its own module.
 import { randomUUID } from "node:crypto";
-import { s3Client, ssmClient } from "./aws-clients.js";
-import { loadConfig, type Config } from "./config.js";
-import type { FetchStats } from "./log-source.js";
-import { dryRunNotifier, slackNotifier, type Notifier } from "./notifier.js";
-import { pushRun } from "./push-run.js";
+import { s3Client, ssmClient } from "./io/aws-clients.js";
+import { loadConfig, type Config } from "./core/config.js";
+import type { FetchStats } from "./io/log-source.js";
+import { dryRunNotifier, slackNotifier, type Notifier } from "./io/notifier.js";
+import { pushRun, watchFor } from "./push-run.js";
 import { scheduledRun } from "./scheduled-run.js";
-import { SlackError } from "./slack.js";
-import { StateStore } from "./state-store.js";
-import { decodeDelivery, isSubscriptionEvent } from "./subscription.js";
-import { metricsDocument, newSummary, type RunSummary } from "./summary.js";
-import { resolveWebhook } from "./webhook-parameter.js";
+import { SlackError } from "./io/slack.js";
+import { StateStore } from "./io/state-store.js";
+import { decodeDelivery, isSubscriptionEvent } from "./core/subscription.js";
+import { metricsDocument, newSummary, type RunSummary } from "./core/summary.js";
+import { resolveWebhook } from "./io/webhook-parameter.js";
 
 /** The parts of the Lambda context pxstream uses (a console test or a script may pass less). */
 export interface InvocationContext {
@@ -42,7 +42,7 @@ export async function handler(event: unknown, context: InvocationContext = {}): 
   let succeeded = false;
   try {
     if (push) {
-      await pushRun(config, decodeDelivery(event, config.watchedAccounts), notifier, functionName, summary);
+      await pushRun(config, decodeDelivery(event, watchFor(config.watchedAccounts)), notifier, functionName, summary);
     } else {
       // loadConfig guarantees the bucket for scheduled runs.
       const store = new StateStore(s3Client(), config.stateBucket ?? "", config.stateKey, stats);

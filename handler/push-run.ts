@@ -1,16 +1,16 @@
-import { totalsOf } from "./aggregate.js";
-import type { Config } from "./config.js";
-import type { Notifier } from "./notifier.js";
-import { renderReport } from "./render.js";
-import type { Delivery } from "./subscription.js";
-import type { RunSummary } from "./summary.js";
-import { emptyTally, tallyEvents } from "./tally.js";
-import { watchList, type WatchList } from "./watch.js";
+import { totalsOf } from "./core/aggregate.js";
+import type { Config } from "./core/config.js";
+import type { Notifier } from "./io/notifier.js";
+import { renderReport } from "./core/render.js";
+import type { Delivery } from "./core/delivery.js";
+import type { RunSummary } from "./core/summary.js";
+import { collect } from "./core/collect.js";
+import { watchList, type WatchList } from "./core/watch.js";
 
 let cachedWatch: { key: string; list: WatchList } | undefined;
 
 // Push deliveries come many times a minute: build the watch list once per configuration.
-function watchFor(accounts: readonly string[]): WatchList {
+export function watchFor(accounts: readonly string[]): WatchList {
   const key = accounts.join(",");
   if (cachedWatch?.key !== key) cachedWatch = { key, list: watchList(accounts) };
   return cachedWatch.list;
@@ -24,11 +24,10 @@ export async function pushRun(
   functionName: string,
   summary: RunSummary,
 ): Promise<void> {
-  const tally = emptyTally();
-  tallyEvents(tally, delivery.events, watchFor(config.watchedAccounts), new Set());
+  const tally = collect(delivery.events, watchFor(config.watchedAccounts), new Set());
   summary.scanned = tally.scanned + delivery.skipped;
   summary.malformed = tally.malformed;
-  summary.malformedSamples = tally.malformedSamples;
+  summary.malformedSamples = [...tally.malformedSamples];
   const messages = renderReport(tally.cashOuts, { functionName, logGroups: [delivery.logGroup], window: null });
   if (messages.length > 0) {
     summary.slackRetries += await (await notifier()).send(messages);

@@ -1,24 +1,15 @@
-import { totalsOf } from "./aggregate.js";
-import { logsClient } from "./aws-clients.js";
-import {
-  advance,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  leasedByOther,
-  startingPoint,
-  withLease,
-  withReported,
-  type Checkpoint,
-} from "./checkpoint.js";
-import type { Config } from "./config.js";
-import { readLogGroup, type FetchStats } from "./log-source.js";
-import type { Notifier } from "./notifier.js";
-import { planRun } from "./plan.js";
-import { renderGapWarning, renderReport, type ReportContext } from "./render.js";
-import type { StateStore, StoredObject, WriteCondition } from "./state-store.js";
-import type { RunSummary } from "./summary.js";
-import { emptyTally, tallyEvents } from "./tally.js";
-import { watchList } from "./watch.js";
+import { totalsOf } from "./core/aggregate.js";
+import { logsClient } from "./io/aws-clients.js";
+import { advance, decodeCheckpoint, encodeCheckpoint, leasedByOther, startingPoint, withLease, withReported, type Checkpoint } from "./core/checkpoint.js";
+import type { Config } from "./core/config.js";
+import { readLogGroup, type FetchStats } from "./io/log-source.js";
+import type { Notifier } from "./io/notifier.js";
+import { planRun } from "./core/plan.js";
+import { renderGapWarning, renderReport, type ReportContext } from "./core/render.js";
+import type { StateStore, StoredObject, WriteCondition } from "./io/state-store.js";
+import type { RunSummary } from "./core/summary.js";
+import { collect, combine, NOTHING_COLLECTED } from "./core/collect.js";
+import { watchList } from "./core/watch.js";
 
 export interface ScheduledDeps {
   readonly config: Config;
@@ -101,10 +92,14 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
         summary.slices.pending = plan.slices.length - i;
         break;
       }
-      const tally = emptyTally();
-      const reported = new Set(Object.keys(cp.reported));
+      let tally = NOTHING_COLLECTED;
+      const seen = new Set(Object.keys(cp.reported));
       for (const group of config.logGroups) {
-        for await (const page of readLogGroup(client, group, slice, d.stats)) tallyEvents(tally, page, watch, reported);
+        for await (const page of readLogGroup(client, group, slice, d.stats)) {
+          const got = collect(page, watch, seen);
+          for (const c of got.cashOuts) seen.add(c.key);
+          tally = combine(tally, got);
+        }
       }
       summary.scanned += tally.scanned;
       summary.malformed += tally.malformed;

@@ -8,7 +8,7 @@
 // Every event is one of:
 //   watched    a readable CashOut of a watched account: matched, amount summed
 //   malformed  a line naming `transactionId` and a watched account that cannot
-//              be read as a CashOut (tally.ts counts exactly these)
+//              be read as a CashOut (core/collect.ts counts exactly these)
 //   other      everything else: other accounts' CashOuts (readable or not),
 //              Lambda START/END/REPORT lines, plain text, non-CashOut Pix
 //              events, and lines that name a watched account without being

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { perAccount, totalsOf } from "../../handler/aggregate.js";
-import { formatBRL } from "../../handler/money.js";
+import { perAccount, totalsOf } from "../../handler/core/aggregate.js";
+import { formatBRL } from "../../handler/core/money.js";
 import { cashOut, prng, randInt } from "./fixtures.js";
 
 describe("totalsOf", () => {

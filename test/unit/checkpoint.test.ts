@@ -1,16 +1,5 @@
 import { describe, expect, test } from "vitest";
-import {
-  advance,
-  CheckpointError,
-  decodeCheckpoint,
-  EMPTY_CHECKPOINT,
-  encodeCheckpoint,
-  leasedByOther,
-  startingPoint,
-  withLease,
-  withReported,
-  type Checkpoint,
-} from "../../handler/checkpoint.js";
+import { advance, CheckpointError, decodeCheckpoint, EMPTY_CHECKPOINT, encodeCheckpoint, leasedByOther, startingPoint, withLease, withReported, type Checkpoint } from "../../handler/core/checkpoint.js";
 import { cashOut, T0 } from "./fixtures.js";
 
 const WHERE = "s3://state-bucket/lastId.txt";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig, type RunMode } from "../../handler/config.js";
+import { ConfigError, loadConfig, type RunMode } from "../../handler/core/config.js";
 
 type Env = Record<string, string | undefined>;
 

@@ -1,7 +1,8 @@
 // Shared fixtures for the unit tests: a seeded PRNG, builders for the handler's
 // plain data, reference implementations computed without the code under test.
 
-import type { CashOut, LogEvent } from "../../handler/types.js";
+import type { CashOut } from "../../handler/core/cash-out.js";
+import type { LogEvent } from "../../handler/core/log-event.js";
 import { prng } from "../../scripts/lib/prng.mjs";
 
 export { prng };

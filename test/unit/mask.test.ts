@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { maskPixKey, pixKeyType, type PixKeyType } from "../../handler/mask.js";
+import { maskPixKey, pixKeyType, type PixKeyType } from "../../handler/core/mask.js";
 import { digits, PIX_KEYS, prng, randInt } from "./fixtures.js";
 
 describe("pixKeyType", () => {

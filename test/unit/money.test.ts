@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatBRL, isValidAmount } from "../../handler/money.js";
+import { formatBRL, isValidAmount } from "../../handler/core/money.js";
 import { intlBRL, intlBRLExact, prng, randInt } from "./fixtures.js";
 
 describe("formatBRL matches Intl.NumberFormat('pt-BR', BRL)", () => {

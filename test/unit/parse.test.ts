@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseLine, type ParsedLine } from "../../handler/parse.js";
+import { parseLine, type ParsedLine } from "../../handler/core/parse.js";
 import { NOISE, pixLine, pixPayload, type CashOutSpec, type LineFormat } from "../support/pix-lines.js";
 import { prng, randInt } from "./fixtures.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { planRun, type PlanInput } from "../../handler/plan.js";
-import type { TimeWindow } from "../../handler/types.js";
+import { planRun, type PlanInput } from "../../handler/core/plan.js";
+import type { TimeWindow } from "../../handler/core/plan.js";
 import { prng, randInt, T0 } from "./fixtures.js";
 
 const MIN = 60_000;

@@ -1,21 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { maskPixKey } from "../../handler/mask.js";
-import { formatBRL } from "../../handler/money.js";
-import {
-  EVENT_LINES_PER_MESSAGE,
-  footerText,
-  HEADER,
-  LIMITS,
-  MAX_MESSAGES,
-  notificationText,
-  packLines,
-  renderGapWarning,
-  renderReport,
-  type Block,
-  type ReportContext,
-  type SlackMessage,
-} from "../../handler/render.js";
-import type { CashOut } from "../../handler/types.js";
+import { maskPixKey } from "../../handler/core/mask.js";
+import { formatBRL } from "../../handler/core/money.js";
+import { EVENT_LINES_PER_MESSAGE, footerText, HEADER, LIMITS, MAX_MESSAGES, notificationText, packLines, renderGapWarning, renderReport, type Block, type ReportContext, type SlackMessage } from "../../handler/core/render.js";
+import type { CashOut } from "../../handler/core/cash-out.js";
 import { cashOut, HOSTILE_NAMES, intlBRL, intlBRLExact, PIX_KEYS, prng, randInt, T0 } from "./fixtures.js";
 
 const CTX: ReportContext = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { SLACK_RETRY, type RetryPolicy } from "../../handler/backoff.js";
-import { renderReport, type SlackMessage } from "../../handler/render.js";
-import { postToSlack, SlackError, type PostOptions } from "../../handler/slack.js";
+import { SLACK_RETRY, type RetryPolicy } from "../../handler/io/slack.js";
+import { renderReport, type SlackMessage } from "../../handler/core/render.js";
+import { postToSlack, SlackError, type PostOptions } from "../../handler/io/slack.js";
 import { SlackSink } from "../support/slack-sink.js";
 import { cashOut } from "./fixtures.js";
 

@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { decodeDelivery, isSubscriptionEvent, type SubscriptionEvent } from "../../handler/subscription.js";
-import { emptyTally, tallyEvents } from "../../handler/tally.js";
-import { watchList } from "../../handler/watch.js";
+import { decodeDelivery, isSubscriptionEvent, type SubscriptionEvent } from "../../handler/core/subscription.js";
+import { collect, combine } from "../../handler/core/collect.js";
+import { watchList } from "../../handler/core/watch.js";
 import { NOISE, pixLine, type LineFormat } from "../support/pix-lines.js";
 import { prng, randInt, T0 } from "./fixtures.js";
 
@@ -56,7 +56,7 @@ describe("decodeDelivery", () => {
   });
 
   test("with watched accounts, events that cannot hold a watched CashOut are skipped undecoded", () => {
-    const d = decodeDelivery(delivery(events), [WATCHED]);
+    const d = decodeDelivery(delivery(events), watchList([WATCHED]));
     expect(d.events.map((e) => e.id)).toEqual(["1"]);
     expect(d.skipped).toBe(1);
   });
@@ -68,18 +68,18 @@ describe("decodeDelivery", () => {
       logStream: "",
     });
     expect(decodeDelivery(control)).toEqual({ logGroup: "", events: [], skipped: 0 });
-    expect(decodeDelivery(control, ["*"])).toEqual({ logGroup: "", events: [], skipped: 0 });
+    expect(decodeDelivery(control, watchList(["*"]))).toEqual({ logGroup: "", events: [], skipped: 0 });
   });
 
   test("an empty delivery", () => {
-    expect(decodeDelivery(delivery([]), [WATCHED])).toEqual({ logGroup: "/aws/lambda/pix-payload", events: [], skipped: 0 });
+    expect(decodeDelivery(delivery([]), watchList([WATCHED]))).toEqual({ logGroup: "/aws/lambda/pix-payload", events: [], skipped: 0 });
   });
 
   test("bad base64, not gzip, not JSON, no logEvents: a clear error", () => {
     expect(() => decodeDelivery(raw("not gzip at all"))).toThrow(/^awslogs\.data is not base64 of gzipped JSON: /);
     expect(() => decodeDelivery({ awslogs: { data: "%%%not base64%%%" } })).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
     expect(() => decodeDelivery(raw(gzipSync(Buffer.from("{broken"))))).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
-    expect(() => decodeDelivery(raw(gzipSync(Buffer.from("{broken"))), [WATCHED])).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
+    expect(() => decodeDelivery(raw(gzipSync(Buffer.from("{broken"))), watchList([WATCHED]))).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
     expect(() => decodeDelivery(raw(gzipSync(Buffer.from('{"messageType":"DATA_MESSAGE"}'))))).toThrow("awslogs.data has no logEvents array");
   });
 
@@ -105,14 +105,12 @@ describe("decodeDelivery", () => {
       }
       for (const watched of [[WATCHED], ["11122233344455", WATCHED], ["*"], ["acc with spaces"]]) {
         const full = decodeDelivery(delivery(list));
-        const fast = decodeDelivery(delivery(list), watched);
+        const fast = decodeDelivery(delivery(list), watchList(watched));
         expect(fast.events.length + fast.skipped).toBe(list.length);
         skippedByPrefilter += fast.skipped;
-        const a = emptyTally();
-        const b = emptyTally();
         const w = watchList(watched);
-        tallyEvents(a, full.events, w, new Set());
-        tallyEvents(b, fast.events, w, new Set());
+        const a = collect(full.events, w, new Set());
+        const b = collect(fast.events, w, new Set());
         expect(b.cashOuts).toEqual(a.cashOuts);
         expect(b.malformed).toBe(a.malformed);
       }
@@ -123,11 +121,11 @@ describe("decodeDelivery", () => {
 
   test("accounts the prefilter cannot search for raw fall back to a full decode", () => {
     const list: RawEvent[] = [{ id: "1", timestamp: T0, message: pixLine({ account: "a/b", amount: 100, transactionId: "t" }) }];
-    const d = decodeDelivery(delivery(list), ["a/b"]);
+    const d = decodeDelivery(delivery(list), watchList(["a/b"]));
     expect(d.skipped).toBe(0);
     expect(d.events).toHaveLength(1);
-    const t = emptyTally();
-    tallyEvents(t, d.events, watchList(["a/b"]), new Set());
+    const t = collect(
+      d.events, watchList(["a/b"]), new Set());
     expect(t.cashOuts.map((c) => c.account)).toEqual(["a/b"]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { metricsDocument, newSummary } from "../../handler/summary.js";
+import { metricsDocument, newSummary } from "../../handler/core/summary.js";
 import { T0 } from "./fixtures.js";
 
 describe("newSummary", () => {

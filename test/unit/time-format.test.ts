@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { fullTime, shortTime } from "../../handler/time-format.js";
+import { fullTime, shortTime } from "../../handler/core/time-format.js";
 
 describe("times in America/Sao_Paulo", () => {
   const cases: Array<[string, number, string, string]> = [

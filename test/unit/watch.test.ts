@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { isWatched, mayMentionWatched, watchList } from "../../handler/watch.js";
+import { isWatched, mayMentionWatched, watchList } from "../../handler/core/watch.js";
 
 describe("watch list", () => {
   test("named accounts", () => {

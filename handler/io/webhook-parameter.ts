@@ -1,6 +1,6 @@
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
-import { describeAwsError } from "./aws-clients.js";
-import type { WebhookSource } from "./config.js";
+import { describeAwsError } from "./aws-errors.js";
+import type { WebhookSource } from "../core/config.js";
 
 // The decrypted URL lives for the container's life: one SSM call per cold start.
 const cache = new Map<string, string>();

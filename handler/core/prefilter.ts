@@ -1,79 +1,9 @@
-import { gunzipSync } from "node:zlib";
-import type { LogEvent } from "./types.js";
-
-/** What a CloudWatch Logs subscription delivers: base64 of gzipped JSON. */
-export interface SubscriptionEvent {
-  readonly awslogs: { readonly data: string };
-}
-
-export interface Delivery {
-  readonly logGroup: string;
-  readonly events: LogEvent[];
-  /** Events left unread because their raw bytes cannot hold a watched CashOut; part of `scanned`. */
-  readonly skipped: number;
-}
-
-export function isSubscriptionEvent(event: unknown): event is SubscriptionEvent {
-  if (typeof event !== "object" || event === null || !("awslogs" in event)) return false;
-  const awslogs = (event as { awslogs: unknown }).awslogs;
-  return typeof awslogs === "object" && awslogs !== null && typeof (awslogs as { data?: unknown }).data === "string";
-}
-
-interface RawDelivery {
-  messageType?: unknown;
-  logGroup?: unknown;
-  logStream?: unknown;
-  logEvents?: unknown;
-}
-
-/**
- * Decodes a delivery. CONTROL_MESSAGE deliveries (CloudWatch's reachability checks) carry no events.
- * Given the watched accounts, events whose raw bytes lack `transactionId` or every watched
- * account are counted in `skipped` without being decoded (see `prefilter`).
- */
-export function decodeDelivery(event: SubscriptionEvent, watchedAccounts?: readonly string[]): Delivery {
-  let bytes: Buffer;
-  try {
-    bytes = gunzipSync(Buffer.from(event.awslogs.data, "base64"));
-  } catch (err) {
-    throw new Error(`awslogs.data is not base64 of gzipped JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const needles = watchedAccounts === undefined ? undefined : rawNeedles(watchedAccounts);
-  if (needles !== undefined) {
-    const fast = prefilter(bytes, needles);
-    if (fast !== undefined) return fast;
-  }
-  let raw: RawDelivery;
-  try {
-    raw = JSON.parse(bytes.toString("utf8")) as RawDelivery;
-  } catch (err) {
-    throw new Error(`awslogs.data is not base64 of gzipped JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const logGroup = typeof raw.logGroup === "string" ? raw.logGroup : "";
-  if (raw.messageType === "CONTROL_MESSAGE") return { logGroup, events: [], skipped: 0 };
-  if (!Array.isArray(raw.logEvents)) throw new Error("awslogs.data has no logEvents array");
-  const logStream = typeof raw.logStream === "string" ? raw.logStream : "";
-  const events: LogEvent[] = [];
-  for (const e of raw.logEvents as Array<Record<string, unknown>>) {
-    const ev = toLogEvent(e, logGroup, logStream);
-    if (ev !== undefined) events.push(ev);
-  }
-  return { logGroup, events, skipped: 0 };
-}
-
-function toLogEvent(e: Record<string, unknown> | null | undefined, logGroup: string, logStream: string): LogEvent | undefined {
-  if (typeof e?.message !== "string") return undefined;
-  return {
-    logGroup,
-    logStream,
-    id: typeof e.id === "string" ? e.id : String(e.id ?? ""),
-    timestamp: typeof e.timestamp === "number" ? e.timestamp : 0,
-    message: e.message,
-  };
-}
+import type { LogEvent } from "./log-event.js";
+import { toLogEvent, type Delivery, type RawDelivery } from "./delivery.js";
+import type { WatchList } from "./watch.js";
 
 // Decoding a whole delivery to a string and parsing it costs more than reading
-// its events: most lines are noise or other accounts' CashOuts. tally.ts skips
+// its events: most lines are noise or other accounts' CashOuts. collect.ts skips
 // a line unless it contains `transactionId` and a watched account; those words
 // are found in the raw JSON bytes as well, because JSON escapes only quotes,
 // backslashes, control characters and (in some encoders) `/`, `<`, `>`, `&`
@@ -93,8 +23,9 @@ const BRACE_CLOSE = 0x7d; // }
 const COMMA = 0x2c;
 const BRACKET_CLOSE = 0x5d; // ]
 
-function rawNeedles(accounts: readonly string[]): Needles | undefined {
-  if (accounts.includes("*")) return { transactionId: TRANSACTION_ID, accounts: null };
+function rawNeedles(watch: WatchList): Needles | undefined {
+  if (watch.everyAccount) return { transactionId: TRANSACTION_ID, accounts: null };
+  const accounts = [...watch.accounts];
   if (accounts.length === 0 || !accounts.every((a) => SAFE_NEEDLE.test(a))) return undefined;
   return { transactionId: TRANSACTION_ID, accounts: accounts.map((a) => Buffer.from(a)) };
 }
@@ -127,7 +58,9 @@ class Sweep {
  * unexpected (another layout, a nested object, a control message) returns undefined
  * and the caller parses the whole delivery instead.
  */
-function prefilter(bytes: Buffer, needles: Needles): Delivery | undefined {
+export function prefilter(bytes: Buffer, watch: WatchList): Delivery | undefined {
+  const needles = rawNeedles(watch);
+  if (needles === undefined) return undefined;
   const open = bytes.indexOf(LOG_EVENTS);
   if (open < 0) return undefined;
   const first = open + LOG_EVENTS.length;

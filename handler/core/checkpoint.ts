@@ -1,7 +1,7 @@
 // The checkpoint object: how far the scheduled runs have read, which recent
 // CashOuts they already reported, and who is running now (the lease).
 
-import type { CashOut } from "./types.js";
+import type { CashOut } from "./cash-out.js";
 
 export interface Lease {
   readonly owner: string;

@@ -3,7 +3,6 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 
-/** SDK settings shared by every client. */
 /**
  * Every AWS call has a deadline: without one a call that never answers holds
  * the run (and its lease) until Lambda kills it. A timed-out call is retried
@@ -55,21 +54,4 @@ export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
 
 export function ssmClient(env: NodeJS.ProcessEnv = process.env): SSMClient {
   return memo(ssm, env, () => new SSMClient(base(env)));
-}
-
-/** Retries the SDK made for a call (its attempts beyond the first), from a response or an error. */
-export function retriesOf(x: unknown): number {
-  const meta = typeof x === "object" && x !== null && "$metadata" in x ? (x as { $metadata?: { attempts?: number } }).$metadata : undefined;
-  return Math.max(0, (meta?.attempts ?? 1) - 1);
-}
-
-/** `Name: message` of an AWS SDK error, for an error that also says which resource was involved. */
-export function describeAwsError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  // A 403 whose body the SDK could not read still means one thing: the role lacks a permission.
-  if (status === 403 && !/denied|not authorized|forbidden/i.test(`${err.name} ${err.message}`)) {
-    return `access denied (HTTP 403; check the function's IAM policy): ${err.name}: ${err.message}`;
-  }
-  return `${err.name}: ${err.message}`;
 }

@@ -2,7 +2,8 @@ import { perAccount, totalsOf, type AccountTotal } from "./aggregate.js";
 import { maskPixKey } from "./mask.js";
 import { formatBRL } from "./money.js";
 import { fullTime, shortTime } from "./time-format.js";
-import type { CashOut, TimeWindow } from "./types.js";
+import type { CashOut } from "./cash-out.js";
+import type { TimeWindow } from "./plan.js";
 
 export const HEADER = "Relatório de Eventos Pix CashOut";
 

@@ -1,5 +1,5 @@
-import { SLACK_RETRY } from "./backoff.js";
-import type { SlackMessage } from "./render.js";
+import { SLACK_RETRY } from "./slack.js";
+import type { SlackMessage } from "../core/render.js";
 import { postToSlack, SlackError } from "./slack.js";
 
 export interface Notifier {

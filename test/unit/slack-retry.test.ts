@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { backoffDelay, isPermanentSlackStatus, retryAfterMs, SLACK_RETRY, type RetryPolicy } from "../../handler/backoff.js";
+import { backoffDelay, isPermanentSlackStatus, retryAfterMs, SLACK_RETRY, type RetryPolicy } from "../../handler/io/slack.js";
 import { prng } from "./fixtures.js";
 
 const POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1_000, maxRetryAfterMs: 30_000, minIntervalMs: 1_100 };

@@ -1,6 +1,7 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { describeAwsError, retriesOf } from "./aws-clients.js";
-import type { LogEvent, TimeWindow } from "./types.js";
+import { describeAwsError, retriesOf } from "./aws-errors.js";
+import type { LogEvent } from "../core/log-event.js";
+import type { TimeWindow } from "../core/plan.js";
 
 export interface FetchStats {
   pages: number;

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { emptyTally, eventKey, tallyEvents } from "../../handler/tally.js";
-import type { LogEvent } from "../../handler/types.js";
-import { watchList } from "../../handler/watch.js";
+import { collect, combine } from "../../handler/core/collect.js";
+import { eventKey } from "../../handler/core/log-event.js";
+import type { LogEvent } from "../../handler/core/log-event.js";
+import { watchList } from "../../handler/core/watch.js";
 import { NOISE, pixLine } from "../support/pix-lines.js";
 import { logEvent, T0 } from "./fixtures.js";
 
@@ -13,11 +14,10 @@ function cashOutEvent(id: string, over: Partial<LogEvent> = {}, account = WATCHE
   return logEvent(pixLine({ account, amount, transactionId: `tx-${id}` }), { id, ...over });
 }
 
-describe("tallyEvents", () => {
+describe("collect", () => {
   test("keeps watched CashOuts with their event's key, time and group; counts every event scanned", () => {
-    const t = emptyTally();
     const events = [cashOutEvent("1", { timestamp: T0 + 5 }), logEvent(NOISE[0], { id: "2" }), cashOutEvent("3", {}, OTHER)];
-    tallyEvents(t, events, watch, new Set());
+    const t = collect(events, watch, new Set());
     expect(t.scanned).toBe(3);
     expect(t.malformed).toBe(0);
     expect(t.duplicates).toBe(0);
@@ -40,28 +40,25 @@ describe("tallyEvents", () => {
   });
 
   test("an event key seen before is skipped and counted as a duplicate", () => {
-    const t = emptyTally();
     const ev = cashOutEvent("1");
     const reported = new Set([eventKey(ev)]);
-    tallyEvents(t, [ev], watch, reported);
+    const t = collect([ev], watch, reported);
     expect(t.cashOuts).toEqual([]);
     expect(t.duplicates).toBe(1);
   });
 
-  test("the same event twice (an overlap re-read) is kept once; reported grows", () => {
-    const t = emptyTally();
+  test("the same event twice (an overlap re-read, or twice in one batch) is kept once; reported is not changed", () => {
     const reported = new Set<string>();
-    tallyEvents(t, [cashOutEvent("1")], watch, reported);
-    tallyEvents(t, [cashOutEvent("1"), cashOutEvent("2")], watch, reported);
+    const first = collect([cashOutEvent("1")], watch, reported);
+    const second = collect([cashOutEvent("1"), cashOutEvent("2"), cashOutEvent("2")], watch, new Set(first.cashOuts.map((c) => c.key)));
+    const t = combine(first, second);
     expect(t.cashOuts.map((c) => c.transactionId)).toEqual(["tx-1", "tx-2"]);
-    expect(t.duplicates).toBe(1);
-    expect(reported.size).toBe(2);
+    expect(t.duplicates).toBe(2);
+    expect(reported.size).toBe(0);
   });
 
   test("same-millisecond events with different ids are both kept; one id in two streams or groups too", () => {
-    const t = emptyTally();
-    tallyEvents(
-      t,
+    const t = collect(
       [
         cashOutEvent("a", { timestamp: T0 }),
         cashOutEvent("b", { timestamp: T0 }),
@@ -76,18 +73,13 @@ describe("tallyEvents", () => {
   });
 
   test("empty pages change nothing", () => {
-    const t = emptyTally();
-    tallyEvents(t, [], watch, new Set());
-    tallyEvents(t, [cashOutEvent("1")], watch, new Set());
-    tallyEvents(t, [], watch, new Set());
+    const t = [[], [cashOutEvent("1")], []].map((page) => collect(page, watch, new Set())).reduce(combine);
     expect(t.scanned).toBe(1);
     expect(t.cashOuts).toHaveLength(1);
   });
 
   test("lines of unwatched accounts are neither kept nor counted malformed", () => {
-    const t = emptyTally();
-    tallyEvents(
-      t,
+    const t = collect(
       [
         cashOutEvent("1", {}, OTHER),
         cashOutEvent("2", {}, OTHER, 10.5),
@@ -100,13 +92,11 @@ describe("tallyEvents", () => {
   });
 
   test("an account that merely contains a watched one is not watched", () => {
-    const t = emptyTally();
-    tallyEvents(t, [cashOutEvent("1", {}, `${WATCHED}0`)], watch, new Set());
+    const t = collect([cashOutEvent("1", {}, `${WATCHED}0`)], watch, new Set());
     expect(t).toMatchObject({ scanned: 1, malformed: 0, cashOuts: [] });
   });
 
   test("malformed: lines mentioning transactionId and a watched account that cannot be read", () => {
-    const t = emptyTally();
     const bad = [
       cashOutEvent("1", {}, WATCHED, 10.5),
       cashOutEvent("2", {}, WATCHED, -1),
@@ -117,7 +107,7 @@ describe("tallyEvents", () => {
       // Mentions the account but not transactionId: not a CashOut, not malformed.
       logEvent(`${WATCHED} logged in`, { id: "7" }),
     ];
-    tallyEvents(t, bad, watch, new Set());
+    const t = collect(bad, watch, new Set());
     expect(t.malformed).toBe(6);
     expect(t.cashOuts).toEqual([]);
     // At most five samples, ids and reasons only (a line may hold personal data).
@@ -127,8 +117,7 @@ describe("tallyEvents", () => {
   });
 
   test("watch '*' keeps every account's CashOuts and counts every malformed one", () => {
-    const t = emptyTally();
-    tallyEvents(t, [cashOutEvent("1", {}, OTHER), cashOutEvent("2", {}, WATCHED), cashOutEvent("3", {}, OTHER, 1.5)], watchList(["*"]), new Set());
+    const t = collect([cashOutEvent("1", {}, OTHER), cashOutEvent("2", {}, WATCHED), cashOutEvent("3", {}, OTHER, 1.5)], watchList(["*"]), new Set());
     expect(t.cashOuts.map((c) => c.account)).toEqual([OTHER, WATCHED]);
     expect(t.malformed).toBe(1);
   });

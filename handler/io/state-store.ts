@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { describeAwsError, retriesOf } from "./aws-clients.js";
+import { describeAwsError, retriesOf } from "./aws-errors.js";
 
 export interface StoredObject {
   readonly body: string;

@@ -1,4 +1,8 @@
-import type { TimeWindow } from "./types.js";
+/** The time window a scheduled run covers, epoch ms, both ends inclusive. */
+export interface TimeWindow {
+  readonly start: number;
+  readonly end: number;
+}
 
 export interface PlanInput {
   readonly now: number;

@@ -1,4 +1,4 @@
-import type { CashOut } from "./types.js";
+import type { CashOut } from "./cash-out.js";
 
 export interface AccountTotal {
   readonly account: string;
