@@ -1,5 +1,6 @@
 // Push runs: CloudWatch Logs subscription deliveries to the built zip.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { encodeDelivery } from "../support/delivery.js";
 import { NOISE, pixLine } from "../support/pix-lines.js";
 import { invoke, startWorld, stopWorld, subscriptionEvent, unique, type World } from "../support/world.js";
 
@@ -44,9 +45,8 @@ describe("push delivery", () => {
   });
 
   it("ignores CloudWatch's CONTROL_MESSAGE deliveries", async () => {
-    const { gzipSync } = await import("node:zlib");
-    const data = gzipSync(JSON.stringify({ messageType: "CONTROL_MESSAGE", logGroup: "", logStream: "", logEvents: [] })).toString("base64");
-    const summary = await invoke(w, pushEnv(), { awslogs: { data } });
+    const event = encodeDelivery({ messageType: "CONTROL_MESSAGE", logGroup: "", logStream: "", logEvents: [] });
+    const summary = await invoke(w, pushEnv(), event);
     expect(summary).toMatchObject({ scanned: 0, notified: 0 });
   });
 

@@ -1,9 +1,8 @@
 // Scheduled runs of the built zip against moto_server and a real Slack sink.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { pixLine, NOISE, type LineFormat } from "../support/pix-lines.js";
+import { cashOut, NOISE, WATCHED } from "../support/pix-lines.js";
 import { checkpointOf, invoke, scenario, startWorld, statedTotals, stopWorld, type World } from "../support/world.js";
 
-const WATCHED = "23463567342345";
 const MIN = 60_000;
 let w: World;
 
@@ -12,10 +11,6 @@ beforeAll(async () => {
 });
 afterAll(async () => stopWorld(w));
 beforeEach(() => w.sink.clear());
-
-function cashOut(tx: string, amount: number, ts: number, account = WATCHED, format: LineFormat = "node") {
-  return { timestamp: ts, message: pixLine({ account, amount, transactionId: tx }, format) };
-}
 
 describe("scheduled run", () => {
   it("first run reports the watched CashOuts once, then writes a JSON checkpoint", async () => {
@@ -75,7 +70,7 @@ describe("scheduled run", () => {
     const s = await scenario(w, { groups: 2 });
     const now = Date.now();
     await w.aws.put(s.groups[0] ?? "", "a", [cashOut("G1", 111, now - 3 * MIN)]);
-    await w.aws.put(s.groups[1] ?? "", "b", [cashOut("G2", 222, now - 2 * MIN, WATCHED, "python")]);
+    await w.aws.put(s.groups[1] ?? "", "b", [cashOut("G2", 222, now - 2 * MIN, WATCHED, { format: "python" })]);
     const summary = await invoke(w, s.env);
     expect(summary).toMatchObject({ scanned: 2, matched: 2, notified: 1 });
     expect(w.sink.requests[0]?.json?.text).toMatch(/^Pix CashOut: 2 eventos, R\$[\u00a0 ]3,33$/);
@@ -112,9 +107,9 @@ describe("scheduled run", () => {
     const s = await scenario(w);
     const now = Date.now();
     await w.aws.put(s.groups[0] ?? "", "json", [
-      cashOut("J1", 700, now - 3 * MIN, WATCHED, "lambda-json"),
-      cashOut("J2", 300, now - 2 * MIN, WATCHED, "lambda-json-string"),
-      cashOut("J3", 50, now - 1 * MIN, WATCHED, "bare"),
+      cashOut("J1", 700, now - 3 * MIN, WATCHED, { format: "lambda-json" }),
+      cashOut("J2", 300, now - 2 * MIN, WATCHED, { format: "lambda-json-string" }),
+      cashOut("J3", 50, now - 1 * MIN, WATCHED, { format: "bare" }),
     ]);
     const summary = await invoke(w, s.env);
     expect(summary).toMatchObject({ scanned: 3, matched: 3, malformed: 0 });

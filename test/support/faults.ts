@@ -1,20 +1,13 @@
 // Helpers shared by the fault-injection suites (test/integration/faults-*.test.ts).
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { InvokeContext } from "./dist-handler.js";
-import { pixLine, type CashOutSpec } from "./pix-lines.js";
-import type { Seed } from "./aws-fixtures.js";
 import type { SlackRequest } from "./slack-sink.js";
 import { invoke, type Scenario, type StoredCheckpoint, type World } from "./world.js";
 
-export const WATCHED = "23463567342345";
+// The fault suites take the shared CashOut builder and watched account from here, with their other helpers.
+export { cashOut, WATCHED } from "./pix-lines.js";
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
-
-/** A CashOut log event in the Node.js text format. */
-export function cashOut(tx: string, amount: unknown, ts: number, account = WATCHED, receiverKey?: string): Seed {
-  const spec: CashOutSpec = receiverKey === undefined ? { account, amount, transactionId: tx } : { account, amount, transactionId: tx, receiverKey };
-  return { timestamp: ts, message: pixLine(spec) };
-}
 
 /** A Lambda context whose remaining time the test scripts (e.g. dropping once Slack got a message). */
 export function scriptedContext(remaining: () => number, functionName = "pxstream-faults"): InvokeContext {

@@ -1,4 +1,9 @@
-// Realistic Pix log lines in every form the brief accepts.
+// Realistic Pix log lines in every form the handler accepts (README "Log lines"), and the
+// watched account every unit and integration test uses.
+import type { Seed } from "./aws-fixtures.js";
+
+/** The account the tests watch (PXSTREAM_WATCHED_ACCOUNTS). */
+export const WATCHED = "23463567342345";
 
 export type LineFormat = "node" | "python" | "lambda-json" | "lambda-json-string" | "bare";
 
@@ -41,6 +46,18 @@ export function pixLine(c: CashOutSpec, format: LineFormat = "node", when = "202
     case "bare":
       return json;
   }
+}
+
+/** A CashOut log event (as put to CloudWatch Logs) from `account`, in the Node.js text format unless told. */
+export function cashOut(
+  tx: string,
+  amount: unknown,
+  ts: number,
+  account = WATCHED,
+  opts: { readonly format?: LineFormat; readonly receiverKey?: string } = {},
+): Seed {
+  const spec: CashOutSpec = opts.receiverKey === undefined ? { account, amount, transactionId: tx } : { account, amount, transactionId: tx, receiverKey: opts.receiverKey };
+  return { timestamp: ts, message: pixLine(spec, opts.format) };
 }
 
 export const NOISE = [

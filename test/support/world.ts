@@ -1,8 +1,11 @@
-import { gzipSync } from "node:zlib";
 import { AwsFixtures } from "./aws-fixtures.js";
 import { lambdaContext, loadDistHandler, withEnv, type DistHandler, type InvokeContext, type RunSummary } from "./dist-handler.js";
 import { startMoto, type Moto } from "./moto.js";
+import { WATCHED } from "./pix-lines.js";
 import { SlackSink, type SlackRequest } from "./slack-sink.js";
+
+// The push suites encode deliveries with the one encoder in delivery.ts.
+export { subscriptionEvent } from "./delivery.js";
 
 /** moto_server, a Slack sink and the built handler: everything one integration test file needs. */
 export interface World {
@@ -53,7 +56,7 @@ export async function scenario(w: World, opts: { groups?: number; accounts?: str
   const env = {
     ...w.aws.awsEnv(),
     PXSTREAM_LOG_GROUPS: groups.join(","),
-    PXSTREAM_WATCHED_ACCOUNTS: opts.accounts ?? "23463567342345",
+    PXSTREAM_WATCHED_ACCOUNTS: opts.accounts ?? WATCHED,
     PXSTREAM_STATE_BUCKET: bucket,
     SLACK_WEBHOOK: w.sink.url,
     PXSTREAM_LOOKBACK_MINUTES: "60",
@@ -80,19 +83,6 @@ export function statedTotals(requests: readonly SlackRequest[]): { count: number
     centavos += BigInt(`${(m[2] ?? "").replace(/\./g, "")}${m[3] ?? ""}`);
   }
   return { count, centavos };
-}
-
-/** A CloudWatch Logs subscription delivery, encoded as Lambda receives it. */
-export function subscriptionEvent(logGroup: string, events: ReadonlyArray<{ id: string; timestamp: number; message: string }>): unknown {
-  const payload = {
-    messageType: "DATA_MESSAGE",
-    owner: "123456789012",
-    logGroup,
-    logStream: "2026/11/27/[$LATEST]abcdef",
-    subscriptionFilters: ["pxstream"],
-    logEvents: events,
-  };
-  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString("base64") } };
 }
 
 export interface StoredCheckpoint {

@@ -21,12 +21,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AwsFixtures, REGION } from "../support/aws-fixtures.js";
 import { lambdaContext, loadDistHandler, withEnv } from "../support/dist-handler.js";
 import { motoAvailable, startMoto, type Moto } from "../support/moto.js";
-import { pixLine } from "../support/pix-lines.js";
+import { pixLine, WATCHED } from "../support/pix-lines.js";
 import { SlackSink } from "../support/slack-sink.js";
 import { basicInputs, renderPolicy, type PolicyDocument, type Statement } from "./policy.js";
 
 const ACCOUNT = "123456789012"; // moto's default account
-const WATCHED = "23463567342345";
 const GROUP = "/aws/lambda/pix-payload";
 const BUCKET = "infosec-workloads-info";
 const KEY = "lastId.txt";

@@ -3,10 +3,9 @@ import { collect, combine } from "../../handler/core/collect.js";
 import { eventKey } from "../../handler/core/log-event.js";
 import type { LogEvent } from "../../handler/core/log-event.js";
 import { watchList } from "../../handler/core/watch.js";
-import { NOISE, pixLine } from "../support/pix-lines.js";
+import { NOISE, pixLine, WATCHED } from "../support/pix-lines.js";
 import { logEvent, T0 } from "./fixtures.js";
 
-const WATCHED = "23463567342345";
 const OTHER = "99988877766655";
 const watch = watchList([WATCHED]);
 

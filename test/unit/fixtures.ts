@@ -4,6 +4,7 @@
 import type { CashOut } from "../../handler/core/cash-out.js";
 import type { LogEvent } from "../../handler/core/log-event.js";
 import { prng } from "../../scripts/lib/prng.mjs";
+import { WATCHED } from "../support/pix-lines.js";
 
 export { prng };
 
@@ -36,11 +37,12 @@ export function intlBRLExact(centavos: bigint): string {
 /** 2026-11-27T12:00:00.000Z */
 export const T0 = Date.UTC(2026, 10, 27, 12, 0, 0, 0);
 
+/** A parsed CashOut record (what collect returns) of the watched account; log lines come from support/pix-lines.ts. */
 export function cashOut(over: Partial<CashOut> & { readonly key: string }): CashOut {
   return {
     timestamp: T0,
     logGroup: "/aws/lambda/pix-payload",
-    account: "23463567342345",
+    account: WATCHED,
     amount: 12_345,
     transactionId: `tx-${over.key}`,
     receiverKey: "123.456.789-09",

@@ -3,33 +3,18 @@ import { describe, expect, test } from "vitest";
 import { decodeDelivery, isSubscriptionEvent, type SubscriptionEvent } from "../../handler/core/subscription.js";
 import { collect, combine } from "../../handler/core/collect.js";
 import { watchList } from "../../handler/core/watch.js";
-import { NOISE, pixLine, type LineFormat } from "../support/pix-lines.js";
+import { DELIVERY_STREAM, encodeDelivery, subscriptionEvent, type DeliveredEvent } from "../support/delivery.js";
+import { NOISE, pixLine, WATCHED, type LineFormat } from "../support/pix-lines.js";
 import { prng, randInt, T0 } from "./fixtures.js";
 
-interface RawEvent {
-  readonly id: string;
-  readonly timestamp: number;
-  readonly message: string;
+function delivery(logEvents: readonly DeliveredEvent[], extra: Record<string, unknown> = {}): SubscriptionEvent {
+  return subscriptionEvent("/aws/lambda/pix-payload", logEvents, extra);
 }
 
-function delivery(logEvents: readonly RawEvent[], extra: Record<string, unknown> = {}): SubscriptionEvent {
-  const body = {
-    messageType: "DATA_MESSAGE",
-    owner: "123456789012",
-    logGroup: "/aws/lambda/pix-payload",
-    logStream: "2026/11/27/[$LATEST]abc",
-    subscriptionFilters: ["pxstream"],
-    logEvents,
-    ...extra,
-  };
-  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(body))).toString("base64") } };
-}
-
+// Bytes no CloudWatch delivery holds (broken gzip or JSON): encoded by hand, not by encodeDelivery.
 function raw(data: Buffer | string): SubscriptionEvent {
   return { awslogs: { data: (typeof data === "string" ? Buffer.from(data) : data).toString("base64") } };
 }
-
-const WATCHED = "23463567342345";
 
 describe("isSubscriptionEvent", () => {
   test("only an object with awslogs.data as a string", () => {
@@ -41,7 +26,7 @@ describe("isSubscriptionEvent", () => {
 });
 
 describe("decodeDelivery", () => {
-  const events: RawEvent[] = [
+  const events: DeliveredEvent[] = [
     { id: "1", timestamp: T0, message: pixLine({ account: WATCHED, amount: 100, transactionId: "t1" }) },
     { id: "2", timestamp: T0 + 1, message: NOISE[0] },
   ];
@@ -51,7 +36,7 @@ describe("decodeDelivery", () => {
     expect(d).toEqual({
       logGroup: "/aws/lambda/pix-payload",
       skipped: 0,
-      events: events.map((e) => ({ ...e, logGroup: "/aws/lambda/pix-payload", logStream: "2026/11/27/[$LATEST]abc" })),
+      events: events.map((e) => ({ ...e, logGroup: "/aws/lambda/pix-payload", logStream: DELIVERY_STREAM })),
     });
   });
 
@@ -80,7 +65,7 @@ describe("decodeDelivery", () => {
     expect(() => decodeDelivery({ awslogs: { data: "%%%not base64%%%" } })).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
     expect(() => decodeDelivery(raw(gzipSync(Buffer.from("{broken"))))).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
     expect(() => decodeDelivery(raw(gzipSync(Buffer.from("{broken"))), watchList([WATCHED]))).toThrow(/^awslogs\.data is not base64 of gzipped JSON/);
-    expect(() => decodeDelivery(raw(gzipSync(Buffer.from('{"messageType":"DATA_MESSAGE"}'))))).toThrow("awslogs.data has no logEvents array");
+    expect(() => decodeDelivery(encodeDelivery({ messageType: "DATA_MESSAGE" }))).toThrow("awslogs.data has no logEvents array");
   });
 
   test("the raw-byte prefilter reads the same CashOuts and malformed lines as a full decode (seeded)", () => {
@@ -90,7 +75,7 @@ describe("decodeDelivery", () => {
     let skippedByPrefilter = 0;
     const tricky = ['"}]', '{"id":"', "\\", '\\"}]', "\u00e7\u00e3o", "</script>", "\t"];
     for (let round = 0; round < 40; round++) {
-      const list: RawEvent[] = [];
+      const list: DeliveredEvent[] = [];
       const n = randInt(rand, 0, 60);
       for (let i = 0; i < n; i++) {
         const account = accounts[randInt(rand, 0, accounts.length)] ?? WATCHED;
@@ -120,7 +105,7 @@ describe("decodeDelivery", () => {
   });
 
   test("accounts the prefilter cannot search for raw fall back to a full decode", () => {
-    const list: RawEvent[] = [{ id: "1", timestamp: T0, message: pixLine({ account: "a/b", amount: 100, transactionId: "t" }) }];
+    const list: DeliveredEvent[] = [{ id: "1", timestamp: T0, message: pixLine({ account: "a/b", amount: 100, transactionId: "t" }) }];
     const d = decodeDelivery(delivery(list), watchList(["a/b"]));
     expect(d.skipped).toBe(0);
     expect(d.events).toHaveLength(1);
