@@ -1,17 +1,17 @@
 // The Lambda entry point: reads the configuration, picks the run for the
 // trigger, and reports. Everything it composes is in its own module.
 import { randomUUID } from "node:crypto";
-import { s3Client, ssmClient } from "./io/aws-clients.js";
 import { loadConfig, type Config } from "./core/config.js";
-import type { FetchStats } from "./io/log-source.js";
-import { dryRunNotifier, slackNotifier, type Notifier } from "./io/notifier.js";
-import { pushRun, watchFor } from "./push-run.js";
-import { scheduledRun } from "./scheduled-run.js";
-import { SlackError } from "./io/slack.js";
-import { StateStore } from "./io/state-store.js";
 import { decodeDelivery, isSubscriptionEvent } from "./core/subscription.js";
-import { metricsDocument, newSummary, type RunSummary } from "./core/summary.js";
+import { metricsDocument, newSummary, type Counters, type RunSummary } from "./core/summary.js";
+import { logsClient, s3Client, ssmClient } from "./io/aws-clients.js";
+import { DryRunCheckpoint, LeasedCheckpoint, type RunCheckpoint } from "./io/leased-checkpoint.js";
+import { readLogGroup } from "./io/log-source.js";
+import { dryRunNotifier, slackNotifier, type Notifier } from "./io/notifier.js";
+import { StateStore, type CheckpointStore } from "./io/state-store.js";
 import { resolveWebhook } from "./io/webhook-parameter.js";
+import { pushRun, watchFor } from "./push-run.js";
+import { scheduledRun, type LogSource } from "./scheduled-run.js";
 
 /** The parts of the Lambda context pxstream uses (a console test or a script may pass less). */
 export interface InvocationContext {
@@ -20,57 +20,101 @@ export interface InvocationContext {
   getRemainingTimeInMillis?(): number;
 }
 
-const log = (line: string): void => console.log(line);
+/** Where a run's lines go. Lambda sends stdout and stderr to CloudWatch Logs; tests capture them instead. */
+export interface Outputs {
+  /** The summary of a successful run: one JSON line. */
+  readonly summary: (line: string) => void;
+  /** The summary of a failed run, and warnings: one JSON line each. */
+  readonly failure: (line: string) => void;
+  /** The embedded-metric-format document: one JSON line. */
+  readonly metrics: (line: string) => void;
+  /** Anything else worth a line (a dry run's messages). */
+  readonly log: (line: string) => void;
+}
 
-function notifierFor(config: Config, remainingMs: () => number): () => Promise<Notifier> {
+export const STANDARD_OUTPUTS: Outputs = {
+  summary: (line) => console.log(line),
+  failure: (line) => console.error(line),
+  // EMF goes straight to stdout: Lambda's JSON log format would wrap a console line and CloudWatch would not see the metrics.
+  metrics: (line) => process.stdout.write(`${line}\n`),
+  log: (line) => console.log(line),
+};
+
+/** What touches the world, built per invocation; the counters are the run's summary, which the adapters add to. */
+export interface Adapters {
+  readonly store: (config: Config, counters: Counters) => CheckpointStore;
+  readonly logs: (counters: Counters) => LogSource;
+  /** The Slack notifier of a run that posts (not used by dry runs). */
+  readonly notifier: (config: Config, remainingMs: () => number, counters: Counters) => Promise<Notifier>;
+}
+
+export const AWS_ADAPTERS: Adapters = {
+  // loadConfig guarantees the bucket for scheduled runs.
+  store: (config, counters) => new StateStore(s3Client(), config.stateBucket ?? "", config.stateKey, counters),
+  logs: (counters) => {
+    const client = logsClient();
+    return { read: (group, window) => readLogGroup(client, group, window, counters) };
+  },
+  notifier: async (config, remainingMs, counters) => {
+    if (config.webhook === undefined) throw new Error("no webhook configured");
+    return slackNotifier(await resolveWebhook(config.webhook, () => ssmClient()), config.slackTimeoutMs, remainingMs, counters);
+  },
+};
+
+export interface HandlerDeps {
+  readonly outputs: Outputs;
+  readonly adapters: Adapters;
+  readonly env: () => Readonly<Record<string, string | undefined>>;
+  readonly now: () => number;
+}
+
+export type Handler = (event: unknown, context?: InvocationContext) => Promise<RunSummary>;
+
+function notifierFor(deps: HandlerDeps, config: Config, remainingMs: () => number, counters: Counters): () => Promise<Notifier> {
   return async () => {
-    if (config.dryRun || config.webhook === undefined) return dryRunNotifier(log);
-    const url = await resolveWebhook(config.webhook, () => ssmClient());
-    return slackNotifier(url, config.slackTimeoutMs, remainingMs);
+    if (config.dryRun || config.webhook === undefined) return dryRunNotifier(deps.outputs.log);
+    return deps.adapters.notifier(config, remainingMs, counters);
   };
 }
 
-export async function handler(event: unknown, context: InvocationContext = {}): Promise<RunSummary> {
-  const started = Date.now();
-  const push = isSubscriptionEvent(event);
-  const config = loadConfig(process.env, push ? "push" : "scheduled");
-  const functionName = context.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? "pxstream";
-  const remainingMs = (): number => context.getRemainingTimeInMillis?.() ?? 900_000;
-  const summary = newSummary(push ? "push" : "scheduled", config.dryRun);
-  const stats: FetchStats = { pages: 0, awsRetries: 0 };
-  const notifier = notifierFor(config, remainingMs);
-  let succeeded = false;
-  try {
-    if (push) {
-      await pushRun(config, decodeDelivery(event, watchFor(config.watchedAccounts)), notifier, functionName, summary);
-    } else {
-      // loadConfig guarantees the bucket for scheduled runs.
-      const store = new StateStore(s3Client(), config.stateBucket ?? "", config.stateKey, stats);
-      await scheduledRun({
-        config,
-        store,
-        notifier,
-        functionName,
-        owner: context.awsRequestId ?? randomUUID(),
-        remainingMs,
-        now: Date.now,
-        summary,
-        stats,
-      });
+/** A handler over these outputs and adapters (tests pass their own; Lambda gets `handler`). */
+export function createHandler(partial: Partial<HandlerDeps> = {}): Handler {
+  const deps: HandlerDeps = {
+    outputs: partial.outputs ?? STANDARD_OUTPUTS,
+    adapters: partial.adapters ?? AWS_ADAPTERS,
+    env: partial.env ?? (() => process.env),
+    now: partial.now ?? Date.now,
+  };
+  return async (event, context = {}) => {
+    const started = deps.now();
+    const mode = isSubscriptionEvent(event) ? "push" : "scheduled";
+    const functionName = context.functionName ?? deps.env().AWS_LAMBDA_FUNCTION_NAME ?? "pxstream";
+    const remainingMs = (): number => context.getRemainingTimeInMillis?.() ?? 900_000;
+    // Made before the configuration is read: a configuration error is a failed run and reports like one.
+    let summary = newSummary(mode, false);
+    let succeeded = false;
+    try {
+      const config = loadConfig(deps.env(), mode);
+      summary = newSummary(mode, config.dryRun);
+      const notifier = notifierFor(deps, config, remainingMs, summary);
+      if (isSubscriptionEvent(event)) {
+        await pushRun(config, decodeDelivery(event, watchFor(config.watchedAccounts)), notifier, functionName, summary);
+      } else {
+        const owner = context.awsRequestId ?? randomUUID();
+        const store = deps.adapters.store(config, summary);
+        const warn = deps.outputs.failure;
+        const checkpoint: RunCheckpoint = config.dryRun ? new DryRunCheckpoint(store) : new LeasedCheckpoint(store, { owner, now: deps.now, warn });
+        await scheduledRun({ config, checkpoint, logs: deps.adapters.logs(summary), notifier, functionName, owner, remainingMs, now: deps.now, summary });
+      }
+      succeeded = true;
+      return summary;
+    } finally {
+      summary.durationMs = deps.now() - started;
+      if (succeeded) deps.outputs.summary(JSON.stringify(summary));
+      else deps.outputs.failure(JSON.stringify({ level: "ERROR", message: "pxstream run failed; the checkpoint did not move past what Slack accepted", ...summary }));
+      deps.outputs.metrics(JSON.stringify(metricsDocument(summary, functionName, deps.now(), succeeded)));
     }
-    succeeded = true;
-    return summary;
-  } catch (err) {
-    // The retries of the send that failed are part of this run's story.
-    if (err instanceof SlackError) summary.slackRetries += err.retries;
-    throw err;
-  } finally {
-    summary.awsRetries += stats.awsRetries;
-    summary.pages = stats.pages;
-    summary.durationMs = Date.now() - started;
-    if (succeeded) log(JSON.stringify(summary));
-    else console.error(JSON.stringify({ level: "ERROR", message: "pxstream run failed; the checkpoint did not move past what Slack accepted", ...summary }));
-    // EMF goes straight to stdout: Lambda's JSON log format would otherwise wrap it and CloudWatch would not see the metrics.
-    process.stdout.write(`${JSON.stringify(metricsDocument(summary, functionName, Date.now(), succeeded))}\n`);
-  }
+  };
 }
+
+export const handler: Handler = createHandler();

@@ -30,7 +30,7 @@ export async function pushRun(
   summary.malformedSamples = [...tally.malformedSamples];
   const messages = renderReport(tally.cashOuts, { functionName, logGroups: [delivery.logGroup], window: null });
   if (messages.length > 0) {
-    summary.slackRetries += await (await notifier()).send(messages);
+    await (await notifier()).send(messages);
     if (!config.dryRun) summary.notified = messages.length;
   }
   const { count, total } = totalsOf(tally.cashOuts);

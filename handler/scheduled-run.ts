@@ -1,19 +1,26 @@
 import { totalsOf } from "./core/aggregate.js";
-import { logsClient } from "./io/aws-clients.js";
-import { advance, decodeCheckpoint, encodeCheckpoint, leasedByOther, startingPoint, withLease, withReported, type Checkpoint } from "./core/checkpoint.js";
+import type { CashOut } from "./core/cash-out.js";
+import { leasedByOther } from "./core/checkpoint.js";
+import { collect, combine, NOTHING_COLLECTED, type Collected } from "./core/collect.js";
 import type { Config } from "./core/config.js";
-import { readLogGroup, type FetchStats } from "./io/log-source.js";
-import type { Notifier } from "./io/notifier.js";
-import { planRun } from "./core/plan.js";
-import { renderGapWarning, renderReport, type ReportContext } from "./core/render.js";
-import type { StateStore, StoredObject, WriteCondition } from "./io/state-store.js";
+import type { LogEvent } from "./core/log-event.js";
+import { planRun, type TimeWindow } from "./core/plan.js";
+import { renderGapWarning, renderReport, type ReportContext, type SlackMessage } from "./core/render.js";
 import type { RunSummary } from "./core/summary.js";
-import { collect, combine, NOTHING_COLLECTED } from "./core/collect.js";
-import { watchList } from "./core/watch.js";
+import { watchList, type WatchList } from "./core/watch.js";
+import type { RunCheckpoint } from "./io/leased-checkpoint.js";
+import type { Notifier } from "./io/notifier.js";
+
+/** Where the log events come from: every event of a log group in a window, a page at a time. */
+export interface LogSource {
+  read(logGroup: string, window: TimeWindow): AsyncIterable<readonly LogEvent[]>;
+}
 
 export interface ScheduledDeps {
   readonly config: Config;
-  readonly store: StateStore;
+  readonly checkpoint: RunCheckpoint;
+  readonly logs: LogSource;
+  /** Resolved once the run knows it may post (a missing webhook fails before any log is read). */
   readonly notifier: () => Promise<Notifier>;
   readonly functionName: string;
   /** This invocation's id: the lease's owner. */
@@ -21,7 +28,6 @@ export interface ScheduledDeps {
   readonly remainingMs: () => number;
   readonly now: () => number;
   readonly summary: RunSummary;
-  readonly stats: FetchStats;
 }
 
 /** Below this much time left, no new slice starts (the last one must still post and checkpoint). */
@@ -29,33 +35,24 @@ function reserveMs(initialRemaining: number): number {
   return Math.max(15_000, initialRemaining * 0.3);
 }
 
-function conditionFor(etag: string | null): WriteCondition {
-  return etag === null ? { ifNoneMatch: "*" } : { ifMatch: etag };
-}
-
 /**
- * A scheduled run: read the checkpoint, scan each slice of the window in
- * order, post what it found, and move the checkpoint after each slice Slack
- * accepted. Holds a lease in the checkpoint object while it posts, so two
- * runs at once never post the same CashOut.
+ * A scheduled run: read the checkpoint, then for each slice of the window,
+ * oldest first: scan → render → send and record → advance. The checkpoint's
+ * lease (taken before the first post) keeps two runs from posting the same CashOut.
  */
 export async function scheduledRun(d: ScheduledDeps): Promise<void> {
-  const { config, store, summary } = d;
+  const { config, checkpoint, summary } = d;
   const initialRemaining = d.remainingMs();
-  const stored: StoredObject | null = await store.read();
-  let cp: Checkpoint = startingPoint(decodeCheckpoint(stored?.body ?? null, store.where));
-  let etag: string | null = stored?.etag ?? null;
-
-  if (leasedByOther(cp, d.owner, d.now())) {
+  const start = await checkpoint.open();
+  if (leasedByOther(start, d.owner, d.now())) {
     summary.lease = "held-by-other";
     return;
   }
   // Fail on a missing or unreadable webhook before anything is read or posted.
   const notifier = await d.notifier();
-
   const plan = planRun({
     now: d.now(),
-    scannedUntil: cp.scannedUntil,
+    scannedUntil: start.scannedUntil,
     lookbackMs: config.lookbackMs,
     overlapMs: config.overlapMs,
     sliceMs: config.sliceMs,
@@ -63,28 +60,8 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
   });
   summary.slices.planned = plan.slices.length;
   summary.unscanned = plan.gap;
-
   const watch = watchList(config.watchedAccounts);
-  const client = logsClient();
-  let holdingLease = false;
-  // What a failed run puts back when it gives up its lease: the last checkpoint
-  // Slack's answers justify (the very bytes read at the start until then).
-  let restoreBody: string | null = stored?.body ?? null;
   let total = 0n;
-
-  const leaseBroken = (): Error =>
-    new Error(
-      `The checkpoint ${store.where} changed while this run held its lease (a run outlived its lease?). ` +
-        "Slack accepted the messages above; the next run may repeat some of them.",
-    );
-
-  const write = async (next: Checkpoint): Promise<boolean> => {
-    const res = await store.write(encodeCheckpoint(next), conditionFor(etag));
-    if (!res.ok) return false;
-    etag = res.etag;
-    cp = next;
-    return true;
-  };
 
   try {
     for (const [i, slice] of plan.slices.entries()) {
@@ -92,45 +69,20 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
         summary.slices.pending = plan.slices.length - i;
         break;
       }
-      let tally = NOTHING_COLLECTED;
-      const seen = new Set(Object.keys(cp.reported));
-      for (const group of config.logGroups) {
-        for await (const page of readLogGroup(client, group, slice, d.stats)) {
-          const got = collect(page, watch, seen);
-          for (const c of got.cashOuts) seen.add(c.key);
-          tally = combine(tally, got);
-        }
-      }
-      summary.scanned += tally.scanned;
-      summary.malformed += tally.malformed;
-      summary.duplicates += tally.duplicates;
-      for (const s of tally.malformedSamples) if (summary.malformedSamples.length < 5) summary.malformedSamples.push(s);
+      const found = await scan(d.logs, config.logGroups, slice, watch, new Set(Object.keys(checkpoint.state.reported)));
+      countScan(summary, found);
 
       const ctx: ReportContext = { functionName: d.functionName, logGroups: config.logGroups, window: slice };
-      const messages = renderReport(tally.cashOuts, ctx);
+      const messages = renderReport(found.cashOuts, ctx);
       if (i === 0 && plan.gap !== null) messages.unshift(renderGapWarning(plan.gap, ctx));
 
-      if (!config.dryRun && messages.length > 0 && !holdingLease) {
-        const lease = { owner: d.owner, expiresAt: d.now() + d.remainingMs() + 5_000 };
-        if (!(await write(withLease(cp, lease)))) {
-          summary.lease = "lost";
-          return;
-        }
-        holdingLease = true;
-        summary.lease = "acquired";
+      if (messages.length > 0 && !checkpoint.holdsLease) {
+        summary.lease = await checkpoint.acquire(d.now() + d.remainingMs() + 5_000);
+        if (summary.lease === "lost") return;
       }
-      for (const [n, message] of messages.entries()) {
-        summary.slackRetries += await notifier.send([message]);
-        if (config.dryRun) continue;
-        summary.notified++;
-        const keys = new Set(message.keys ?? []);
-        if (n === messages.length - 1 || keys.size === 0) continue;
-        // Slack has this message: record its CashOuts before the next one, so a failure there does not repeat them.
-        if (!(await write(withReported(cp, tally.cashOuts.filter((c) => keys.has(c.key)))))) throw leaseBroken();
-        restoreBody = encodeCheckpoint(withLease(cp, null));
-      }
+      await sendAndRecord(messages, found.cashOuts, notifier, checkpoint, summary, config.dryRun);
 
-      const sliceTotals = totalsOf(tally.cashOuts);
+      const sliceTotals = totalsOf(found.cashOuts);
       summary.matched += sliceTotals.count;
       total += sliceTotals.total;
       summary.totalCentavos = total.toString();
@@ -138,34 +90,60 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
       summary.windowEnd = slice.end;
       summary.slices.completed++;
 
-      if (config.dryRun) continue;
-      const next = advance(cp, slice.end, tally.cashOuts, config.overlapMs);
-      if (!(await write(next))) {
-        if (holdingLease) throw leaseBroken();
+      if (!(await checkpoint.advance(slice.end, found.cashOuts, config.overlapMs))) {
         summary.lease = "lost";
         return;
       }
-      restoreBody = encodeCheckpoint(withLease(cp, null));
     }
-    if (holdingLease) {
-      if (!(await write(withLease(cp, null)))) throw new Error(`Could not release the lease on ${store.where}: it changed under this run`);
-      holdingLease = false;
-    }
+    await checkpoint.release();
   } catch (err) {
-    if (holdingLease) await releaseAfterFailure(store, restoreBody ?? encodeCheckpoint(withLease(cp, null)), etag);
+    await checkpoint.abandon();
     throw err;
   } finally {
-    if (cp.scannedUntil !== null) summary.cursorLagSeconds = Math.max(0, Math.round((d.now() - cp.scannedUntil) / 1000));
+    const until = checkpoint.state.scannedUntil;
+    if (until !== null) summary.cursorLagSeconds = Math.max(0, Math.round((d.now() - until) / 1000));
   }
 }
 
-/** Gives the lease back after a failure so the next run need not wait for it to expire. */
-async function releaseAfterFailure(store: StateStore, body: string, etag: string | null): Promise<void> {
-  try {
-    await store.write(body, conditionFor(etag));
-  } catch (err) {
-    // The lease expires by itself; the original error is the one to report.
-    console.error(JSON.stringify({ level: "WARN", message: "could not release the checkpoint lease", error: String(err) }));
+/** Every new watched CashOut of the log groups in one window (`reported`: keys to skip). */
+async function scan(logs: LogSource, groups: readonly string[], window: TimeWindow, watch: WatchList, reported: ReadonlySet<string>): Promise<Collected> {
+  const seen = new Set(reported);
+  let found = NOTHING_COLLECTED;
+  for (const group of groups) {
+    for await (const page of logs.read(group, window)) {
+      const got = collect(page, watch, seen);
+      for (const c of got.cashOuts) seen.add(c.key);
+      found = combine(found, got);
+    }
   }
+  return found;
 }
 
+function countScan(summary: RunSummary, found: Collected): void {
+  summary.scanned += found.scanned;
+  summary.malformed += found.malformed;
+  summary.duplicates += found.duplicates;
+  for (const s of found.malformedSamples) if (summary.malformedSamples.length < 5) summary.malformedSamples.push(s);
+}
+
+/**
+ * Sends the messages in order. After each one Slack accepted, its CashOuts are
+ * recorded before the next is sent, so a failure there repeats nothing; the last
+ * message's go in with the window's advance (one write fewer).
+ */
+async function sendAndRecord(
+  messages: readonly SlackMessage[],
+  cashOuts: readonly CashOut[],
+  notifier: Notifier,
+  checkpoint: RunCheckpoint,
+  summary: RunSummary,
+  dryRun: boolean,
+): Promise<void> {
+  for (const [n, message] of messages.entries()) {
+    await notifier.send([message]);
+    if (!dryRun) summary.notified++;
+    const keys = new Set(message.keys ?? []);
+    if (n === messages.length - 1 || keys.size === 0) continue;
+    await checkpoint.recordSent(cashOuts.filter((c) => keys.has(c.key)));
+  }
+}

@@ -14,7 +14,19 @@ export type LeaseOutcome =
   /** Push deliveries keep no checkpoint. */
   | "none";
 
-export interface RunSummary {
+/**
+ * What the adapters count as they work. The run's summary is this object: the
+ * S3 store, the log source and the Slack notifier add to it directly, so nothing
+ * is threaded through return values or copied back at the end.
+ */
+export interface Counters {
+  /** FilterLogEvents pages read (pages can be empty while a token remains). */
+  pages: number;
+  awsRetries: number;
+  slackRetries: number;
+}
+
+export interface RunSummary extends Counters {
   mode: "scheduled" | "push";
   dryRun: boolean;
   /** Log events read. */
@@ -31,14 +43,10 @@ export interface RunSummary {
   totalCentavos: string;
   windowStart: number | null;
   windowEnd: number | null;
-  /** FilterLogEvents pages read (pages can be empty while a token remains). */
-  pages: number;
   slices: { planned: number; completed: number; pending: number };
   /** A window past PXSTREAM_MAX_CATCHUP_HOURS that was not scanned. */
   unscanned: { start: number; end: number } | null;
   lease: LeaseOutcome;
-  awsRetries: number;
-  slackRetries: number;
   /** Seconds between now and the checkpoint's cursor after this run; null without a checkpoint. */
   cursorLagSeconds: number | null;
   durationMs: number;

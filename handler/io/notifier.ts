@@ -1,31 +1,30 @@
-import { SLACK_RETRY } from "./slack.js";
 import type { SlackMessage } from "../core/render.js";
-import { postToSlack, SlackError } from "./slack.js";
+import type { Counters } from "../core/summary.js";
+import { postToSlack, SLACK_RETRY, SlackError } from "./slack.js";
 
 export interface Notifier {
-  /** Posts messages in order, paced to Slack's one-per-second; returns the retries it took. */
-  send(messages: readonly SlackMessage[]): Promise<number>;
+  /** Posts messages in order, paced to Slack's one-per-second; the retries it takes go into the run's counters. */
+  send(messages: readonly SlackMessage[]): Promise<void>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function slackNotifier(url: string, timeoutMs: number, remainingMs: () => number): Notifier {
+export function slackNotifier(url: string, timeoutMs: number, remainingMs: () => number, counters: Pick<Counters, "slackRetries">): Notifier {
   let lastPost = 0;
   return {
     async send(messages) {
-      let retries = 0;
       for (const m of messages) {
         const wait = lastPost + SLACK_RETRY.minIntervalMs - Date.now();
         if (lastPost > 0 && wait > 0) await sleep(wait);
         try {
-          retries += await postToSlack(url, m, { timeoutMs, policy: SLACK_RETRY, remainingMs });
+          counters.slackRetries += await postToSlack(url, m, { timeoutMs, policy: SLACK_RETRY, remainingMs });
         } catch (err) {
-          if (err instanceof SlackError) err.retries += retries;
+          // The retries of the send that failed are part of the failed run's story too.
+          if (err instanceof SlackError) counters.slackRetries += err.retries;
           throw err;
         }
         lastPost = Date.now();
       }
-      return retries;
     },
   };
 }
@@ -37,7 +36,6 @@ export function dryRunNotifier(log: (line: string) => void): Notifier {
       for (const m of messages) {
         log(JSON.stringify({ dryRun: true, slackMessage: { text: m.text, blocks: m.blocks } }));
       }
-      return 0;
     },
   };
 }

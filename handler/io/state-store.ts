@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { describeAwsError, retriesOf } from "./aws-errors.js";
+import type { Counters } from "../core/summary.js";
 
 export interface StoredObject {
   readonly body: string;
@@ -11,23 +12,29 @@ export type WriteCondition = { readonly ifMatch: string } | { readonly ifNoneMat
 
 export type WriteResult = { readonly ok: true; readonly etag: string } | { readonly ok: false };
 
-export interface StoreStats {
-  awsRetries: number;
+/** The one object the checkpoint lives in: read it, or replace it only if it is still the version read. */
+export interface CheckpointStore {
+  /** Where the object is, for error messages (`s3://bucket/key`). */
+  readonly where: string;
+  /** The object, or null when it does not exist yet. */
+  read(): Promise<StoredObject | null>;
+  /** Writes only if the object is still as we last saw it; `{ok: false}` when another writer came first. */
+  write(body: string, condition: WriteCondition): Promise<WriteResult>;
 }
 
-export class StateStore {
+/** The checkpoint store on S3, with conditional writes. */
+export class StateStore implements CheckpointStore {
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
     readonly key: string,
-    private readonly stats: StoreStats,
+    private readonly stats: Pick<Counters, "awsRetries">,
   ) {}
 
   get where(): string {
     return `s3://${this.bucket}/${this.key}`;
   }
 
-  /** The object, or null when it does not exist yet. */
   async read(): Promise<StoredObject | null> {
     try {
       const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
@@ -42,7 +49,6 @@ export class StateStore {
     }
   }
 
-  /** Writes only if the object is still as we last saw it; `{ok: false}` when another writer came first. */
   async write(body: string, condition: WriteCondition): Promise<WriteResult> {
     try {
       const res = await this.client.send(
