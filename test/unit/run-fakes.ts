@@ -8,9 +8,9 @@ import type { Notifier } from "../../handler/io/notifier.js";
 import { SlackError } from "../../handler/io/slack.js";
 import type { CheckpointStore, StoredObject, WriteCondition, WriteResult } from "../../handler/io/state-store.js";
 import type { LogSource } from "../../handler/scheduled-run.js";
-import { pixLine } from "../support/pix-lines.js";
+import { pixLine, WATCHED } from "../support/pix-lines.js";
 
-export const WATCHED = "23463567342345";
+export { WATCHED };
 export const GROUP = "/aws/lambda/pix-payload";
 
 /** An S3 object with ETags and conditional writes; `onWrite` lets a test play another writer just before a write lands. */
