@@ -24,7 +24,10 @@ const say = (s = "") => process.stdout.write(`${s}\n`);
 
 // A small seeded PRNG so every demo shows the same story.
 let seed = 20261127;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const hex = (n) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join("");
 

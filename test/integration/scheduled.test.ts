@@ -1,6 +1,7 @@
 // Scheduled runs of the built zip against moto_server and a real Slack sink.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cashOut, NOISE, WATCHED } from "../support/pix-lines.js";
+import type { RunSummary } from "../support/dist-handler.js";
 import { checkpointOf, invoke, scenario, startWorld, statedTotals, stopWorld, type World } from "../support/world.js";
 
 const MIN = 60_000;
@@ -136,7 +137,7 @@ describe("scheduled run", () => {
     const lines: string[] = [];
     const original = console.log;
     console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
-    let summary;
+    let summary: RunSummary | undefined;
     try {
       summary = await invoke(w, s.env);
     } finally {
@@ -166,7 +167,7 @@ describe("scheduled run", () => {
     }) as typeof process.stdout.write;
     console.log = (...a: unknown[]) => out.push(a.map(String).join(" "));
     console.error = (...a: unknown[]) => out.push(a.map(String).join(" "));
-    let summary;
+    let summary: RunSummary | undefined;
     try {
       summary = await invoke(w, env);
     } finally {

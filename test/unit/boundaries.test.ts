@@ -10,7 +10,7 @@ const CORE = resolve(import.meta.dirname, "..", "..", "handler", "core");
 const FORBIDDEN: readonly RegExp[] = [/^@aws-sdk\//, /^@smithy\//, /^(node:)?(http|https|net|tls|dgram|dns|http2)$/, /(^|\/)io(\/|$)/, /^\.\.\//];
 
 /** Every module specifier of a TypeScript source: static imports, re-exports and dynamic import(). */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const specs: string[] = [];
   for (const m of source.matchAll(/\b(?:import|export)\s[^'"]*?\bfrom\s*["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']\s*\)|\bimport\s+["']([^"']+)["']/g)) {
     const spec = m[1] ?? m[2] ?? m[3];
@@ -19,7 +19,7 @@ export function importsOf(source: string): string[] {
   return specs;
 }
 
-export function violations(files: ReadonlyArray<{ name: string; source: string }>): string[] {
+function violations(files: ReadonlyArray<{ name: string; source: string }>): string[] {
   const out: string[] = [];
   for (const f of files) {
     for (const spec of importsOf(f.source)) {

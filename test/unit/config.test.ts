@@ -112,7 +112,7 @@ describe("loadConfig", () => {
       "PXSTREAM_SLACK_TIMEOUT_SECONDS must be a whole number from 1 to 120",
     ];
     expect(err.problems).toHaveLength(expected.length);
-    expected.forEach((e, i) => expect(err.problems[i]).toContain(e));
+    for (const [i, e] of expected.entries()) expect(err.problems[i]).toContain(e);
   });
 
   test("a first-run lookback past the catch-up limit is refused", () => {

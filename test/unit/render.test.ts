@@ -159,7 +159,7 @@ describe("renderReport", () => {
     expect(ms.length).toBeGreaterThan(1);
     expectWithinLimits(ms);
     expectAddsUp(ms, cs);
-    ms.forEach((m, i) => expect(m.blocks[0]?.type === "header" && m.blocks[0].text.text).toBe(`${HEADER} (${i + 1}/${ms.length})`));
+    for (const [i, m] of ms.entries()) expect(m.blocks[0]?.type === "header" && m.blocks[0].text.text).toBe(`${HEADER} (${i + 1}/${ms.length})`);
     // Every account is listed once across the messages.
     const listed = ms.flatMap((m) => sections(m).flatMap((t) => t.split("\n"))).filter((l) => /^• `conta-\d{5}`:/.test(l));
     expect(listed).toHaveLength(5000);

@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { decodeDelivery, isSubscriptionEvent, type SubscriptionEvent } from "../../handler/core/subscription.js";
-import { collect, combine } from "../../handler/core/collect.js";
+import { collect } from "../../handler/core/collect.js";
 import { watchList } from "../../handler/core/watch.js";
 import { DELIVERY_STREAM, encodeDelivery, subscriptionEvent, type DeliveredEvent } from "../support/delivery.js";
 import { NOISE, pixLine, WATCHED, type LineFormat } from "../support/pix-lines.js";
