@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_BIN := node_modules/.bin
 
-.PHONY: help install build typecheck test test-unit test-integration test-terraform demo bench lint tf-validate clean
+.PHONY: help install build typecheck test test-unit test-integration test-terraform demo bench lint format tf-validate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -39,8 +39,12 @@ demo: build ## the whole flow on this machine: moto_server, a local Slack, two r
 bench: build ## throughput, cold start, size, memory and poll-mode benchmarks (prints a table)
 	node scripts/bench/run.mjs
 
-lint: install ## checkov, tflint, terraform-docs and fmt over terraform/
+lint: install ## Biome's lint rules over the TypeScript and scripts; checkov, tflint, terraform-docs and fmt over terraform/
+	$(NPM_BIN)/biome lint
 	bash scripts/lint.sh
+
+format: install ## format the TypeScript, scripts and JSON in place (Biome, biome.jsonc)
+	$(NPM_BIN)/biome format --write
 
 tf-validate: ## terraform init -backend=false && terraform validate, module and examples (needs terraform)
 	bash scripts/tf-validate.sh
