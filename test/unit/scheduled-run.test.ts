@@ -64,7 +64,7 @@ const EVERY_ACCOUNT = { PXSTREAM_WATCHED_ACCOUNTS: "*" };
 /** Enough accounts with long names that one window needs two messages (Block Kit's 50 blocks). */
 function manyAccounts(logs: MemoryLogs, n: number, at: number): string[] {
   const accounts = Array.from({ length: n }, (_, i) => `${WATCHED}${String(i).padStart(50, "0")}`);
-  accounts.forEach((a, i) => logs.cashOut(`M${i}`, 100, at + i, a));
+  for (const [i, a] of accounts.entries()) logs.cashOut(`M${i}`, 100, at + i, a);
   return accounts;
 }
 
