@@ -1,4 +1,4 @@
-// Reads the contract's environment variables. Every problem is collected so one
+// Reads the environment variables README "Configuration" lists. Every problem is collected so one
 // failed invocation tells the operator everything to fix.
 
 export type RunMode = "scheduled" | "push";

@@ -1,5 +1,5 @@
 // A deterministic benchmark corpus of CloudWatch log messages in every form
-// the brief accepts, and the figures the handler must report for it.
+// README "Log lines" accepts, and the figures the handler must report for it.
 //
 //   node scripts/bench/corpus.mjs [count] [--out file.jsonl]
 //

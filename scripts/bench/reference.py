@@ -1,5 +1,5 @@
-"""The original program's per-event work (px_stream.py's process_event, as the
-brief describes it), timed on the benchmark corpus: the yardstick for
+"""The original program's per-event work (px_stream.py's process_event, as
+README "Performance" describes it), timed on the benchmark corpus: the yardstick for
 pxstream's throughput.
 
     python3 scripts/bench/reference.py MESSAGES.jsonl WATCHED[,WATCHED...] [REPEATS]

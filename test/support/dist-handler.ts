@@ -16,7 +16,7 @@ export interface InvokeContext {
 
 export type DistHandler = (event: unknown, context: InvokeContext) => Promise<RunSummary>;
 
-/** The fields of the contract's summary that tests read; the handler may return more. */
+/** The fields of the run summary (README "Invocation") that tests read; the handler may return more. */
 export interface RunSummary {
   readonly scanned: number;
   readonly matched: number;

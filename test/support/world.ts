@@ -78,7 +78,7 @@ export function statedTotals(requests: readonly SlackRequest[]): { count: number
   let centavos = 0n;
   for (const r of requests) {
     const m = TEXT.exec(r.json?.text ?? "");
-    if (!m) throw new Error(`message text not in the contract's shape: ${JSON.stringify(r.json?.text)}`);
+    if (!m) throw new Error(`message text not in the shape README "The Slack message" gives: ${JSON.stringify(r.json?.text)}`);
     count += Number(m[1]);
     centavos += BigInt(`${(m[2] ?? "").replace(/\./g, "")}${m[3] ?? ""}`);
   }

@@ -21,7 +21,7 @@ export function digits(rand: () => number, n: number): string {
 
 const BRL = new Intl.NumberFormat("pt-BR", { style: "currency", currency: "BRL" });
 
-/** The reference the brief names: Intl on reais as a float (exact for |n| below ~1e14 centavos). */
+/** The reference README "The Slack message" names: Intl on reais as a float (exact for |n| below ~1e14 centavos). */
 export function intlBRL(centavos: number): string {
   return BRL.format(centavos / 100);
 }

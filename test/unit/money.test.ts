@@ -11,7 +11,7 @@ describe("formatBRL matches Intl.NumberFormat('pt-BR', BRL)", () => {
     expect(formatBRL(BigInt(n))).toBe(expected);
   });
 
-  test("the hand-written forms the brief gives", () => {
+  test("hand-written forms, as README's Slack message section writes them", () => {
     expect(formatBRL(123_456)).toBe("R$\u00a01.234,56");
     expect(formatBRL(0)).toBe("R$\u00a00,00");
     expect(formatBRL(100_000_000)).toBe("R$\u00a01.000.000,00");

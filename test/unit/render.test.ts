@@ -38,7 +38,7 @@ function expectedText(count: number, totalCentavos: bigint): string {
   return `Pix CashOut: ${count === 1 ? "1 evento" : `${count} eventos`}, ${intlBRLExact(totalCentavos)}`;
 }
 
-/** Every Block Kit limit the brief names, for every message. */
+/** Every Block Kit limit README "The Slack message" names (50 blocks, 3,000 characters a section, 150 a header), for every message. */
 function expectWithinLimits(ms: readonly SlackMessage[]): void {
   expect(ms.length).toBeLessThanOrEqual(MAX_MESSAGES);
   for (const m of ms) {
