@@ -9,7 +9,7 @@ import { DryRunCheckpoint, LeasedCheckpoint, type RunCheckpoint } from "./io/lea
 import { readLogGroup } from "./io/log-source.js";
 import { dryRunNotifier, slackNotifier, type Notifier } from "./io/notifier.js";
 import { StateStore, type CheckpointStore } from "./io/state-store.js";
-import { resolveWebhook } from "./io/webhook-parameter.js";
+import { forgetWebhook, resolveWebhook } from "./io/webhook-parameter.js";
 import { pushRun, watchFor } from "./push-run.js";
 import { scheduledRun, type LogSource } from "./scheduled-run.js";
 
@@ -56,8 +56,10 @@ export const AWS_ADAPTERS: Adapters = {
     return { read: (group, window) => readLogGroup(client, group, window, counters) };
   },
   notifier: async (config, remainingMs, counters) => {
-    if (config.webhook === undefined) throw new Error("no webhook configured");
-    return slackNotifier(await resolveWebhook(config.webhook, () => ssmClient()), config.slackTimeoutMs, remainingMs, counters);
+    const source = config.webhook;
+    if (source === undefined) throw new Error("no webhook configured");
+    const url = await resolveWebhook(source, () => ssmClient());
+    return slackNotifier(url, config.slackTimeoutMs, remainingMs, counters, () => forgetWebhook(source));
   },
 };
 
@@ -97,14 +99,16 @@ export function createHandler(partial: Partial<HandlerDeps> = {}): Handler {
       const config = loadConfig(deps.env(), mode);
       summary = newSummary(mode, config.dryRun);
       const notifier = notifierFor(deps, config, remainingMs, summary);
+      const owner = context.awsRequestId ?? randomUUID();
+      const warn = deps.outputs.failure;
+      const store = config.stateBucket === undefined ? null : deps.adapters.store(config, summary);
+      const checkpointFor = (role: "scheduled" | "push"): RunCheckpoint =>
+        store === null || config.dryRun ? new DryRunCheckpoint(store) : new LeasedCheckpoint(store, { owner, now: deps.now, warn, role });
       if (isSubscriptionEvent(event)) {
-        await pushRun(config, decodeDelivery(event, watchFor(config.watchedAccounts)), notifier, functionName, summary);
+        const delivery = decodeDelivery(event, watchFor(config.watchedAccounts));
+        await pushRun({ config, delivery, checkpoint: checkpointFor("push"), shared: store !== null, notifier, functionName, remainingMs, now: deps.now, summary });
       } else {
-        const owner = context.awsRequestId ?? randomUUID();
-        const store = deps.adapters.store(config, summary);
-        const warn = deps.outputs.failure;
-        const checkpoint: RunCheckpoint = config.dryRun ? new DryRunCheckpoint(store) : new LeasedCheckpoint(store, { owner, now: deps.now, warn });
-        await scheduledRun({ config, checkpoint, logs: deps.adapters.logs(summary), notifier, functionName, owner, remainingMs, now: deps.now, summary });
+        await scheduledRun({ config, checkpoint: checkpointFor("scheduled"), logs: deps.adapters.logs(summary), notifier, functionName, owner, remainingMs, now: deps.now, summary });
       }
       succeeded = true;
       return summary;

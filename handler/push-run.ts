@@ -1,11 +1,13 @@
 import { totalsOf } from "./core/aggregate.js";
-import type { Config } from "./core/config.js";
-import type { Notifier } from "./io/notifier.js";
-import { renderReport } from "./core/render.js";
-import type { Delivery } from "./core/delivery.js";
-import type { RunSummary } from "./core/summary.js";
+import type { CashOut } from "./core/cash-out.js";
 import { collect } from "./core/collect.js";
-import { watchList, type WatchList } from "./core/watch.js";
+import type { Config } from "./core/config.js";
+import type { Delivery } from "./core/delivery.js";
+import { renderReport } from "./core/render.js";
+import type { RunSummary } from "./core/summary.js";
+import { type WatchList, watchList } from "./core/watch.js";
+import type { RunCheckpoint } from "./io/leased-checkpoint.js";
+import type { Notifier } from "./io/notifier.js";
 
 let cachedWatch: { key: string; list: WatchList } | undefined;
 
@@ -16,24 +18,80 @@ export function watchFor(accounts: readonly string[]): WatchList {
   return cachedWatch.list;
 }
 
-/** A subscription delivery: the same parse → match → render → post path, with no checkpoint. */
-export async function pushRun(
-  config: Config,
-  delivery: Delivery,
-  notifier: () => Promise<Notifier>,
-  functionName: string,
-  summary: RunSummary,
-): Promise<void> {
+export interface PushDeps {
+  readonly config: Config;
+  readonly delivery: Delivery;
+  /**
+   * The shared checkpoint (role "push") when a state bucket is set; otherwise an
+   * in-memory twin, and the run alerts on the delivery as it stands.
+   */
+  readonly checkpoint: RunCheckpoint;
+  /** False without a state bucket: nothing to read, nothing to hold, nothing to record. */
+  readonly shared: boolean;
+  readonly notifier: () => Promise<Notifier>;
+  readonly functionName: string;
+  readonly remainingMs: () => number;
+  readonly now: () => number;
+  readonly summary: RunSummary;
+}
+
+/**
+ * A subscription delivery: parse → match → (with a state bucket) claim what no
+ * other run reported, holds or is posting, or hold it back when coalescing →
+ * render → send and record. A failure puts the CashOuts it could not post into
+ * the checkpoint's held set, for the next run.
+ */
+export async function pushRun(d: PushDeps): Promise<void> {
+  const { config, delivery, checkpoint, summary } = d;
   const tally = collect(delivery.events, watchFor(config.watchedAccounts), new Set());
   summary.scanned = tally.scanned + delivery.skipped;
   summary.malformed = tally.malformed;
+  summary.duplicates = tally.duplicates;
   summary.malformedSamples = [...tally.malformedSamples];
-  const messages = renderReport(tally.cashOuts, { functionName, logGroups: [delivery.logGroup], window: null });
-  if (messages.length > 0) {
-    await (await notifier()).send(messages);
-    if (!config.dryRun) summary.notified = messages.length;
+  // A delivery with nothing watched in it reads no state: most deliveries are other accounts' CashOuts.
+  if (tally.cashOuts.length === 0) return;
+
+  let mine: readonly CashOut[] = tally.cashOuts;
+  if (d.shared) {
+    await checkpoint.open();
+    const unavailable = checkpoint.unavailable();
+    const fresh = tally.cashOuts.filter((c) => !unavailable.has(c.key));
+    if (fresh.length === 0 && Object.keys(checkpoint.state.held).length === 0) {
+      summary.duplicates += tally.cashOuts.length;
+      return;
+    }
+    const outcome = await checkpoint.claim(fresh, d.now() + d.remainingMs() + 5_000, { withHeld: true, coalesceMs: config.pushCoalesceMs });
+    mine = outcome.mine;
+    summary.held = outcome.held;
+    const taken = new Set(mine.map((c) => c.key));
+    // Whatever of the delivery this run neither posts nor holds, another run reported, holds or is posting.
+    summary.duplicates += tally.cashOuts.filter((c) => !taken.has(c.key)).length - outcome.held;
   }
-  const { count, total } = totalsOf(tally.cashOuts);
+  if (mine.length === 0) return;
+
+  // Held CashOuts may come from other log groups: the footer names every group the message reports.
+  const logGroups = [...new Set([delivery.logGroup, ...mine.map((c) => c.logGroup)])].filter((g) => g !== "");
+  const messages = renderReport(mine, { functionName: d.functionName, logGroups, window: null });
+  const notifier = await d.notifier().catch(async (err: unknown) => {
+    await checkpoint.abandon({ hold: mine });
+    throw err;
+  });
+  const sent = new Set<string>();
+  try {
+    for (const message of messages) {
+      await notifier.send([message]);
+      if (!config.dryRun) summary.notified++;
+      const keys = new Set(message.keys ?? []);
+      const accepted = mine.filter((c) => keys.has(c.key));
+      for (const c of accepted) sent.add(c.key);
+      await checkpoint.recordSent(accepted);
+    }
+  } catch (err) {
+    // Slack did not take them: they wait in the checkpoint (masked) for the next run, push or scheduled.
+    await checkpoint.abandon({ hold: mine.filter((c) => !sent.has(c.key)) });
+    throw err;
+  }
+  const { count, total } = totalsOf(mine);
   summary.matched = count;
   summary.totalCentavos = total.toString();
 }

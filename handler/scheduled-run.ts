@@ -48,41 +48,56 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
     summary.lease = "held-by-other";
     return;
   }
-  // Fail on a missing or unreadable webhook before anything is read or posted.
-  const notifier = await d.notifier();
   const plan = planRun({
     now: d.now(),
     scannedUntil: start.scannedUntil,
+    firstWindowStart: start.firstWindowStart,
+    dedupFrom: start.dedupFrom,
     lookbackMs: config.lookbackMs,
     overlapMs: config.overlapMs,
     sliceMs: config.sliceMs,
     maxCatchUpMs: config.maxCatchUpMs,
   });
+  // On a first run, where its window begins: a run that fails leaves it for the next one.
+  const firstWindowStart = start.scannedUntil === null ? (plan.slices[0]?.start ?? null) : null;
   summary.slices.planned = plan.slices.length;
   summary.unscanned = plan.gap;
   const watch = watchList(config.watchedAccounts);
+  const leaseUntil = (): number => d.now() + d.remainingMs() + 5_000;
   let total = 0n;
 
   try {
+    // Fail on a missing or unreadable webhook before anything is read or posted.
+    const notifier = await d.notifier();
     for (const [i, slice] of plan.slices.entries()) {
       if (i > 0 && d.remainingMs() < reserveMs(initialRemaining)) {
         summary.slices.pending = plan.slices.length - i;
         break;
       }
-      const found = await scan(d.logs, config.logGroups, slice, watch, new Set(Object.keys(checkpoint.state.reported)));
+      const found = await scan(d.logs, config.logGroups, slice, watch, checkpoint.unavailable());
       countScan(summary, found);
+      // The first slice also reports what push runs held back or could not post.
+      const withHeld = i === 0 && Object.keys(checkpoint.state.held).length > 0;
+      const gap = i === 0 ? plan.gap : null;
+
+      let mine: readonly CashOut[] = [];
+      if (found.cashOuts.length > 0 || withHeld || gap !== null) {
+        if (!checkpoint.holdsLease) {
+          summary.lease = await checkpoint.acquire(leaseUntil(), firstWindowStart);
+          if (summary.lease === "lost") return;
+        }
+        // A push run may have taken some of them since the scan: only what this run claimed is its to post.
+        mine = (await checkpoint.claim(found.cashOuts, leaseUntil(), { withHeld })).mine;
+        const claimed = new Set(mine.map((c) => c.key));
+        summary.duplicates += found.cashOuts.filter((c) => !claimed.has(c.key)).length;
+      }
 
       const ctx: ReportContext = { functionName: d.functionName, logGroups: config.logGroups, window: slice };
-      const messages = renderReport(found.cashOuts, ctx);
-      if (i === 0 && plan.gap !== null) messages.unshift(renderGapWarning(plan.gap, ctx));
+      const messages = renderReport(mine, ctx);
+      if (gap !== null) messages.unshift(renderGapWarning(gap, ctx));
+      await sendAndRecord(messages, mine, notifier, checkpoint, summary, config.dryRun);
 
-      if (messages.length > 0 && !checkpoint.holdsLease) {
-        summary.lease = await checkpoint.acquire(d.now() + d.remainingMs() + 5_000);
-        if (summary.lease === "lost") return;
-      }
-      await sendAndRecord(messages, found.cashOuts, notifier, checkpoint, summary, config.dryRun);
-
-      const sliceTotals = totalsOf(found.cashOuts);
+      const sliceTotals = totalsOf(mine);
       summary.matched += sliceTotals.count;
       total += sliceTotals.total;
       summary.totalCentavos = total.toString();
@@ -90,14 +105,14 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
       summary.windowEnd = slice.end;
       summary.slices.completed++;
 
-      if (!(await checkpoint.advance(slice.end, found.cashOuts, config.overlapMs))) {
+      if (!(await checkpoint.advance(slice.end, mine, config.overlapMs))) {
         summary.lease = "lost";
         return;
       }
     }
     await checkpoint.release();
   } catch (err) {
-    await checkpoint.abandon();
+    await checkpoint.abandon({ firstWindowStart });
     throw err;
   } finally {
     const until = checkpoint.state.scannedUntil;
@@ -105,9 +120,9 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
   }
 }
 
-/** Every new watched CashOut of the log groups in one window (`reported`: keys to skip). */
-async function scan(logs: LogSource, groups: readonly string[], window: TimeWindow, watch: WatchList, reported: ReadonlySet<string>): Promise<Collected> {
-  const seen = new Set(reported);
+/** Every new watched CashOut of the log groups in one window (`unavailable`: keys to skip). */
+async function scan(logs: LogSource, groups: readonly string[], window: TimeWindow, watch: WatchList, unavailable: ReadonlySet<string>): Promise<Collected> {
+  const seen = new Set(unavailable);
   let found = NOTHING_COLLECTED;
   for (const group of groups) {
     for await (const page of logs.read(group, window)) {

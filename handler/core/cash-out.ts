@@ -8,5 +8,7 @@ export interface CashOut {
   readonly amount: number;
   readonly transactionId: string;
   readonly receiverKey: string | undefined;
+  /** Set when only the masked key exists (a CashOut held in the checkpoint never stores the key in clear); wins over receiverKey. */
+  readonly receiverKeyMasked?: string;
   readonly requestId: string | undefined;
 }

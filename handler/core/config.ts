@@ -17,6 +17,12 @@ export interface Config {
   readonly sliceMs: number;
   readonly maxCatchUpMs: number;
   readonly slackTimeoutMs: number;
+  /**
+   * Push runs post only when no push run took its turn in the last this-many ms;
+   * otherwise they hold their CashOuts back in the checkpoint (0: never; without a
+   * state bucket there is nowhere to hold them, so push runs always post).
+   */
+  readonly pushCoalesceMs: number;
   readonly dryRun: boolean;
 }
 
@@ -108,6 +114,7 @@ export function loadConfig(env: Env, mode: RunMode): Config {
   const slice = wholeNumber(env, "PXSTREAM_SLICE_MINUTES", 60, 1, 1_440, problems);
   const maxCatchUpHours = wholeNumber(env, "PXSTREAM_MAX_CATCHUP_HOURS", 72, 1, 336, problems);
   const slackTimeout = wholeNumber(env, "PXSTREAM_SLACK_TIMEOUT_SECONDS", 10, 1, 120, problems);
+  const coalesce = wholeNumber(env, "PXSTREAM_PUSH_COALESCE_SECONDS", 0, 0, 3_600, problems);
 
   if (lookback > maxCatchUpHours * 60) {
     problems.push("PXSTREAM_LOOKBACK_MINUTES reaches further back than PXSTREAM_MAX_CATCHUP_HOURS: the first run would start with a gap warning");
@@ -125,6 +132,7 @@ export function loadConfig(env: Env, mode: RunMode): Config {
     sliceMs: slice * MINUTE,
     maxCatchUpMs: maxCatchUpHours * 60 * MINUTE,
     slackTimeoutMs: slackTimeout * 1000,
+    pushCoalesceMs: coalesce * 1000,
     dryRun,
   };
 }

@@ -8,6 +8,10 @@ export interface PlanInput {
   readonly now: number;
   /** The stored cursor; null on the first run (or after the original program's state). */
   readonly scannedUntil: number | null;
+  /** Where an earlier first run that failed began; the next first run starts there instead of now − lookback. */
+  readonly firstWindowStart?: number | null;
+  /** The checkpoint's de-duplication reach: never read before it (a CashOut older than it may have been reported and forgotten). */
+  readonly dedupFrom?: number | null;
   readonly lookbackMs: number;
   /** Re-read this much before the cursor: logs arrive late. */
   readonly overlapMs: number;
@@ -25,7 +29,9 @@ export interface Plan {
 
 /** Decides which windows a scheduled run reads. FilterLogEvents' start and end are both inclusive. */
 export function planRun(p: PlanInput): Plan {
-  let from = p.scannedUntil === null ? p.now - p.lookbackMs : p.scannedUntil - p.overlapMs;
+  let from = p.scannedUntil === null ? (p.firstWindowStart ?? p.now - p.lookbackMs) : p.scannedUntil - p.overlapMs;
+  // A larger overlap (or lookback) than when the keys were recorded must not re-read what de-duplication no longer covers.
+  if (p.dedupFrom !== undefined && p.dedupFrom !== null && from < p.dedupFrom) from = Math.min(p.dedupFrom, p.now);
   const oldest = p.now - p.maxCatchUpMs;
   let gap: TimeWindow | null = null;
   if (from < oldest) {

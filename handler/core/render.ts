@@ -115,7 +115,7 @@ function accountLine(a: AccountTotal): string {
 
 // The masked key goes in a code span: its asterisks would otherwise read as mrkdwn bold.
 function eventLine(c: CashOut): string {
-  return `${shortTime(c.timestamp)} · ${code(c.account)} · *${formatBRL(c.amount)}* · chave ${code(maskPixKey(c.receiverKey))} · tx ${code(c.transactionId)}`;
+  return `${shortTime(c.timestamp)} · ${code(c.account)} · *${formatBRL(c.amount)}* · chave ${code(c.receiverKeyMasked ?? maskPixKey(c.receiverKey))} · tx ${code(c.transactionId)}`;
 }
 
 export function footerText(ctx: ReportContext): string {

@@ -39,6 +39,8 @@ export interface RunSummary extends Counters {
   duplicates: number;
   /** Slack messages posted. */
   notified: number;
+  /** CashOuts a push run held back in the checkpoint (coalescing): a later run reports them. */
+  held: number;
   /** Sum of the matched amounts, integer centavos as a decimal string (exact past 2^53). */
   totalCentavos: string;
   windowStart: number | null;
@@ -62,6 +64,7 @@ export function newSummary(mode: RunSummary["mode"], dryRun: boolean): RunSummar
     malformed: 0,
     duplicates: 0,
     notified: 0,
+    held: 0,
     totalCentavos: "0",
     windowStart: null,
     windowEnd: null,

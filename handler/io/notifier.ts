@@ -9,7 +9,16 @@ export interface Notifier {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function slackNotifier(url: string, timeoutMs: number, remainingMs: () => number, counters: Pick<Counters, "slackRetries">): Notifier {
+/** Slack's answers that say the webhook itself is wrong (revoked, archived, refused): a cached URL must go. */
+export const REFUSED_WEBHOOK = new Set([400, 403, 404, 410]);
+
+export function slackNotifier(
+  url: string,
+  timeoutMs: number,
+  remainingMs: () => number,
+  counters: Pick<Counters, "slackRetries">,
+  onRefused: () => void = () => {},
+): Notifier {
   let lastPost = 0;
   return {
     async send(messages) {
@@ -20,7 +29,10 @@ export function slackNotifier(url: string, timeoutMs: number, remainingMs: () =>
           counters.slackRetries += await postToSlack(url, m, { timeoutMs, policy: SLACK_RETRY, remainingMs });
         } catch (err) {
           // The retries of the send that failed are part of the failed run's story too.
-          if (err instanceof SlackError) counters.slackRetries += err.retries;
+          if (err instanceof SlackError) {
+            counters.slackRetries += err.retries;
+            if (err.status !== undefined && REFUSED_WEBHOOK.has(err.status)) onRefused();
+          }
           throw err;
         }
         lastPost = Date.now();

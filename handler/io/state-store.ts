@@ -44,7 +44,16 @@ export class StateStore implements CheckpointStore {
     } catch (err) {
       this.stats.awsRetries += retriesOf(err);
       if (err instanceof Error && err.name === "NoSuchKey") return null;
-      const hint = err instanceof Error && err.name === "NoSuchBucket" ? " (the state bucket does not exist)" : "";
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      let hint = "";
+      if (err instanceof Error && err.name === "NoSuchBucket") hint = " (the state bucket does not exist)";
+      // Without s3:ListBucket, S3 answers a missing key with 403, not 404: the first run (no checkpoint yet) looks like a denial.
+      else if (status === 403) {
+        hint =
+          `. If the checkpoint does not exist yet (first run, new key, or deleted), S3 answers 403 instead of 404 unless the role may list the bucket: ` +
+          `grant s3:ListBucket on arn:aws:s3:::${this.bucket} with the condition s3:prefix = "${this.key}" (the module does), ` +
+          `and s3:GetObject and s3:PutObject on arn:aws:s3:::${this.bucket}/${this.key}`;
+      }
       throw new Error(`Reading the checkpoint ${this.where} failed: ${describeAwsError(err)}${hint}`, { cause: err });
     }
   }

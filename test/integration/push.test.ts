@@ -1,6 +1,6 @@
 // Push runs: CloudWatch Logs subscription deliveries to the built zip.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { encodeDelivery } from "../support/delivery.js";
+import { DELIVERY_STREAM, encodeDelivery } from "../support/delivery.js";
 import { NOISE, pixLine } from "../support/pix-lines.js";
 import { invoke, startWorld, stopWorld, subscriptionEvent, unique, type World } from "../support/world.js";
 
@@ -17,9 +17,7 @@ function pushEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 describe("push delivery", () => {
-  it("alerts on the watched CashOuts of a subscription batch and writes no state", async () => {
-    const bucket = unique("push-state").toLowerCase();
-    await w.aws.bucket(bucket);
+  it("without a state bucket: alerts on the watched CashOuts of a subscription batch, keeps no state", async () => {
     const now = Date.now();
     const event = subscriptionEvent("/aws/lambda/pix-payload", [
       { id: "e1", timestamp: now, message: pixLine({ account: "111", amount: 1050, transactionId: "T1" }) },
@@ -27,12 +25,31 @@ describe("push delivery", () => {
       { id: "e3", timestamp: now, message: pixLine({ account: "333", amount: 9999, transactionId: "T3" }) },
       ...NOISE.map((message, i) => ({ id: `n${i}`, timestamp: now, message })),
     ]);
-    const summary = await invoke(w, { ...w.aws.awsEnv(), ...pushEnv({ PXSTREAM_STATE_BUCKET: bucket }) }, event);
-    expect(summary).toMatchObject({ scanned: 8, matched: 2, malformed: 0, notified: 1, windowStart: null, windowEnd: null });
+    // No AWS endpoint either: a push run without a bucket must not call AWS at all.
+    const summary = await invoke(w, pushEnv({ PXSTREAM_PUSH_COALESCE_SECONDS: "60" }), event);
+    expect(summary).toMatchObject({ scanned: 8, matched: 2, malformed: 0, notified: 1, held: 0, windowStart: null, windowEnd: null });
     expect(w.sink.requests).toHaveLength(1);
     expect(w.sink.requests[0]?.json?.text).toMatch(/^Pix CashOut: 2 eventos, R\$[\u00a0 ]30,50$/);
     expect(JSON.stringify(w.sink.requests[0]?.json?.blocks)).toContain("assinatura");
-    expect(await w.aws.getObject(bucket, "lastId.txt")).toBeNull();
+    // The same delivery again posts again: without a bucket there is nothing to remember it by.
+    await invoke(w, pushEnv(), event);
+    expect(w.sink.requests).toHaveLength(2);
+  });
+
+  it("with a state bucket: records the CashOuts Slack accepted in the checkpoint, keyed group|stream|eventId", async () => {
+    const bucket = unique("push-state").toLowerCase();
+    await w.aws.bucket(bucket);
+    const now = Date.now();
+    const event = subscriptionEvent("/aws/lambda/pix-payload", [
+      { id: "e1", timestamp: now, message: pixLine({ account: "111", amount: 1050, transactionId: "T1" }) },
+      { id: "e3", timestamp: now, message: pixLine({ account: "333", amount: 9999, transactionId: "T3" }) },
+    ]);
+    const summary = await invoke(w, { ...w.aws.awsEnv(), ...pushEnv({ PXSTREAM_STATE_BUCKET: bucket }) }, event);
+    expect(summary).toMatchObject({ matched: 1, notified: 1 });
+    const cp = JSON.parse((await w.aws.getObject(bucket, "lastId.txt"))?.body ?? "null") as { version: number; reported: Record<string, number>; scannedUntil: null };
+    expect(cp.version).toBe(2);
+    expect(Object.keys(cp.reported)).toEqual([`/aws/lambda/pix-payload|${DELIVERY_STREAM}|e1`]);
+    expect(cp.scannedUntil).toBeNull();
   });
 
   it("posts nothing when the batch holds no watched CashOut", async () => {

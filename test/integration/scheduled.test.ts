@@ -40,7 +40,7 @@ describe("scheduled run", () => {
     expect(blocks).toContain("***.456.789-**");
     expect(blocks).not.toContain("123.456.789-09");
     const cp = await checkpointOf(w, s);
-    expect(cp?.version).toBe(1);
+    expect(cp?.version).toBe(2);
     expect(cp?.scannedUntil).toBe(summary.windowEnd);
     expect(cp?.lease).toBeNull();
   });
@@ -208,7 +208,7 @@ describe("scheduled run", () => {
     const summary = await invoke(w, s.env);
     expect(summary).toMatchObject({ matched: 1, notified: 1 });
     const cp = await checkpointOf(w, s);
-    expect(cp?.version).toBe(1);
+    expect(cp?.version).toBe(2);
     expect(cp?.scannedUntil).toBe(summary.windowEnd);
   });
 });

@@ -34,6 +34,7 @@ describe("loadConfig", () => {
       sliceMs: 60 * 60_000,
       maxCatchUpMs: 72 * 3_600_000,
       slackTimeoutMs: 10_000,
+      pushCoalesceMs: 0,
       dryRun: false,
     });
   });
@@ -50,6 +51,7 @@ describe("loadConfig", () => {
         PXSTREAM_SLICE_MINUTES: "10",
         PXSTREAM_MAX_CATCHUP_HOURS: "24",
         PXSTREAM_SLACK_TIMEOUT_SECONDS: "3",
+        PXSTREAM_PUSH_COALESCE_SECONDS: "60",
         PXSTREAM_DRY_RUN: "TRUE",
       },
       "scheduled",
@@ -63,6 +65,7 @@ describe("loadConfig", () => {
       sliceMs: 600_000,
       maxCatchUpMs: 86_400_000,
       slackTimeoutMs: 3000,
+      pushCoalesceMs: 60_000,
       dryRun: true,
     });
   });

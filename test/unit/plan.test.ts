@@ -94,3 +94,20 @@ describe("planRun", () => {
     }
   });
 });
+
+describe("planRun: what the checkpoint remembers", () => {
+  test("a failed first run's window start is where the next first run begins, however late it comes", () => {
+    const plan = planRun({ ...BASE, firstWindowStart: T0 - HOUR - 5 * MIN, sliceMs: 2 * HOUR });
+    expect(plan.slices).toEqual([{ start: T0 - HOUR - 5 * MIN, end: T0 }]);
+    // Past the catch-up limit it is a gap like any other.
+    const late = planRun({ ...BASE, firstWindowStart: T0 - 80 * HOUR });
+    expect(late.gap).toEqual({ start: T0 - 80 * HOUR, end: T0 - 72 * HOUR - 1 });
+  });
+
+  test("never reads before the de-duplication reach, whatever the overlap is now", () => {
+    const plan = planRun({ ...BASE, scannedUntil: T0 - MIN, overlapMs: 60 * MIN, dedupFrom: T0 - 2 * MIN });
+    expect(plan.slices[0]?.start).toBe(T0 - 2 * MIN);
+    // A reach further back than the overlap changes nothing.
+    expect(planRun({ ...BASE, scannedUntil: T0 - MIN, dedupFrom: T0 - HOUR }).slices[0]?.start).toBe(T0 - 16 * MIN);
+  });
+});

@@ -40,7 +40,7 @@ function rig(opts: { env?: Record<string, string>; stored?: Checkpoint | string;
     remaining: () => 600_000,
     async run() {
       const now = (): number => r.now;
-      const checkpoint = config.dryRun ? new DryRunCheckpoint(r.store) : new LeasedCheckpoint(r.store, { owner: OWNER, now, warn: () => {} });
+      const checkpoint = config.dryRun ? new DryRunCheckpoint(r.store) : new LeasedCheckpoint(r.store, { owner: OWNER, now, warn: () => {}, role: "scheduled", pause: async () => {} });
       await scheduledRun({
         config,
         checkpoint,
@@ -80,9 +80,9 @@ describe("scheduledRun: the steps", () => {
     expect(r.notifier.sent.map((m) => m.text)).toEqual(["Pix CashOut: 2 eventos, R$\u00a015,00"]);
     expect(r.summary).toMatchObject({ scanned: 3, matched: 2, notified: 1, lease: "acquired", windowStart: T0 - HOUR, windowEnd: T0, totalCentavos: "1500" });
     expect(r.store.checkpoint).toMatchObject({ scannedUntil: T0, lease: null });
-    // The lease, an advance per slice (the hour, then its last millisecond), the release.
+    // The lease, the claim, an advance per slice (the hour, then its last millisecond), the release.
     expect(r.summary.slices.completed).toBe(2);
-    expect(r.store.writes).toHaveLength(4);
+    expect(r.store.writes).toHaveLength(5);
   });
 
   test("a quiet run takes no lease: one write, the advance", async () => {
@@ -149,9 +149,9 @@ describe("scheduledRun: failure points", () => {
   test("write conflict mid-run, the lease taken over: fails, names the risk, leaves the other run's lease alone", async () => {
     const r = rig({ stored: settled(T0 - 5 * MIN), env: EVERY_ACCOUNT });
     const accounts = manyAccounts(r.logs, 1500, T0 - 4 * MIN);
-    // Write 1 takes the lease; before write 2 (recording the first message) another run takes it over.
+    // Write 1 takes the lease, write 2 claims; before write 3 (recording the first message) another run takes it over.
     r.store.onWrite = (s, n) => {
-      if (n === 2) s.put(encodeCheckpoint(settled(T0 - 5 * MIN, { lease: { owner: "usurper", expiresAt: T0 + HOUR } })));
+      if (n === 3) s.put(encodeCheckpoint(settled(T0 - 5 * MIN, { lease: { owner: "usurper", expiresAt: T0 + HOUR } })));
     };
     const err = await r.run().then(
       () => undefined,
@@ -232,5 +232,115 @@ describe("scheduledRun: failure points", () => {
     await expect(r.run()).rejects.toThrow(/corrupt/);
     expect(r.logs.reads).toHaveLength(0);
     expect(r.store.writes).toHaveLength(0);
+  });
+});
+
+describe("scheduledRun beside push runs, and what the checkpoint remembers", () => {
+  const KEY = (id: number): string => `${GROUP}|s1|${id}`;
+
+  test("reports what push runs held back, once, with the window's own CashOuts; held is empty after", async () => {
+    const held = { timestamp: T0 - MIN, logGroup: GROUP, account: WATCHED, amount: 700, transactionId: "HELD", receiverKeyMasked: "***.456.789-**", requestId: null };
+    const r = rig({ stored: settled(T0 - 5 * MIN, { held: { "g|push|9": held } }) });
+    r.logs.cashOut("NEW", 300, T0 - 2 * MIN);
+    await r.run();
+    expect(r.notifier.sent.map((m) => m.text)).toEqual(["Pix CashOut: 2 eventos, R$\u00a010,00"]);
+    expect(JSON.stringify(r.notifier.sent[0]?.blocks)).toContain("***.456.789-**");
+    expect(r.summary).toMatchObject({ matched: 2, totalCentavos: "1000" });
+    expect(r.store.checkpoint?.held).toEqual({});
+    expect(Object.keys(r.store.checkpoint?.reported ?? {}).sort()).toEqual([KEY(1), "g|push|9"]);
+  });
+
+  test("skips what a live push run is posting; takes over what a dead one claimed", async () => {
+    const r = rig({
+      stored: settled(T0 - 5 * MIN, {
+        claims: { "push-live": { expiresAt: T0 + MIN, keys: [KEY(1)] }, "push-dead": { expiresAt: T0 - 1, keys: [KEY(2)] } },
+      }),
+    });
+    r.logs.cashOut("LIVE", 100, T0 - 2 * MIN);
+    r.logs.cashOut("DEAD", 200, T0 - MIN);
+    await r.run();
+    expect(r.notifier.sent.map((m) => m.text)).toEqual(["Pix CashOut: 1 evento, R$\u00a02,00"]);
+    expect(r.summary.duplicates).toBe(1);
+    expect(r.store.checkpoint?.claims).toEqual({ "push-live": { expiresAt: T0 + MIN, keys: [KEY(1)] } });
+  });
+
+  test("a push run that claims a CashOut while the scheduled run scans: the scheduled run does not post it", async () => {
+    const r = rig({ stored: settled(T0 - 5 * MIN) });
+    r.logs.cashOut("RACE", 100, T0 - 2 * MIN);
+    r.logs.cashOut("MINE", 200, T0 - MIN);
+    // Just before the scheduled run's claim lands (write 2), a push run claims RACE.
+    let raced = false;
+    r.store.onWrite = (s, n) => {
+      const cp = s.checkpoint;
+      if (n !== 2 || raced || cp === null) return;
+      raced = true;
+      s.put(encodeCheckpoint({ ...cp, claims: { push: { expiresAt: T0 + MIN, keys: [KEY(1)] } } }));
+    };
+    await r.run();
+    expect(r.notifier.sent.map((m) => m.text)).toEqual(["Pix CashOut: 1 evento, R$\u00a02,00"]);
+    expect(r.store.checkpoint?.claims).toEqual({ push: { expiresAt: T0 + MIN, keys: [KEY(1)] } });
+  });
+
+  test("a failed first run remembers where its window began; the next, an hour later, reports that whole hour", async () => {
+    const r = rig({ env: { PXSTREAM_LOOKBACK_MINUTES: "5", PXSTREAM_SLICE_MINUTES: "120" } });
+    r.logs.cashOut("EARLY", 100, T0 - 4 * MIN);
+    r.logs.cashOut("LATER", 200, T0 + 30 * MIN);
+    r.notifier.refuseFrom = 1;
+    await expect(r.run()).rejects.toThrow(/503/);
+    expect(r.store.checkpoint).toMatchObject({ scannedUntil: null, firstWindowStart: T0 - 5 * MIN, lease: null, claims: {} });
+
+    // Every run for the next hour fails too; none moves the start.
+    r.now = T0 + 30 * MIN;
+    await expect(r.run()).rejects.toThrow(/503/);
+    expect(r.store.checkpoint?.firstWindowStart).toBe(T0 - 5 * MIN);
+
+    r.now = T0 + HOUR;
+    r.notifier.refuseFrom = Infinity;
+    const next = rig({ stored: r.store.checkpoint ?? undefined, env: { PXSTREAM_LOOKBACK_MINUTES: "5", PXSTREAM_SLICE_MINUTES: "120" } });
+    next.now = T0 + HOUR;
+    next.logs.events.push(...r.logs.events);
+    await next.run();
+    expect(next.summary).toMatchObject({ matched: 2, windowStart: T0 - 5 * MIN });
+    expect(next.store.checkpoint).toMatchObject({ scannedUntil: T0 + HOUR, firstWindowStart: null });
+  });
+
+  test("a first run that fails before it could take the lease (no webhook) still leaves its window start", async () => {
+    const r = rig();
+    r.logs.cashOut("A", 100, T0 - MIN);
+    const config = r.config;
+    const checkpoint = new LeasedCheckpoint(r.store, { owner: OWNER, now: () => T0, warn: () => {}, role: "scheduled", pause: async () => {} });
+    await expect(
+      scheduledRun({
+        config,
+        checkpoint,
+        logs: r.logs,
+        notifier: async () => {
+          throw new Error("ParameterNotFound");
+        },
+        functionName: "f",
+        owner: OWNER,
+        remainingMs: () => 600_000,
+        now: () => T0,
+        summary: r.summary,
+      }),
+    ).rejects.toThrow(/ParameterNotFound/);
+    expect(r.store.checkpoint).toMatchObject({ scannedUntil: null, firstWindowStart: T0 - 5 * MIN, lease: null });
+    expect(r.logs.reads).toHaveLength(0);
+  });
+
+  test("the overlap raised between runs re-reads nothing de-duplication forgot: no CashOut twice", async () => {
+    const r = rig({ env: { PXSTREAM_OVERLAP_MINUTES: "1", PXSTREAM_LOOKBACK_MINUTES: "60" } });
+    r.logs.cashOut("OLD", 100, T0 - 10 * MIN);
+    await r.run();
+    expect(r.notifier.reported).toBe(1);
+    // OLD is past the 1-minute reach: its key is gone from the checkpoint.
+    expect(r.store.checkpoint?.reported).toEqual({});
+
+    const raised = rig({ stored: r.store.checkpoint ?? undefined, env: { PXSTREAM_OVERLAP_MINUTES: "60" } });
+    raised.now = T0 + 1000;
+    raised.logs.events.push(...r.logs.events);
+    await raised.run();
+    expect(raised.notifier.sent).toHaveLength(0);
+    expect(raised.summary.windowStart).toBe(T0 - MIN);
   });
 });
