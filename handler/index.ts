@@ -85,7 +85,8 @@ export function createHandler(partial: Partial<HandlerDeps> = {}): Handler {
     outputs: partial.outputs ?? STANDARD_OUTPUTS,
     adapters: partial.adapters ?? AWS_ADAPTERS,
     env: partial.env ?? (() => process.env),
-    now: partial.now ?? Date.now,
+    // Read the clock at each call, not a reference taken at load: a test that moves the clock (fake timers) moves the handler's too.
+    now: partial.now ?? (() => Date.now()),
   };
   return async (event, context = {}) => {
     const started = deps.now();

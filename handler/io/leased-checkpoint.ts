@@ -74,7 +74,7 @@ export class LeaseLostError extends Error {
 
 // A write conflicts only when another run wrote in between; a burst of push runs can
 // conflict a few times in a row, so allow a few more re-reads than writers a burst has.
-const MAX_WRITE_ATTEMPTS = 25;
+const MAX_WRITE_ATTEMPTS = 50;
 
 function conditionFor(etag: string | null): WriteCondition {
   return etag === null ? { ifNoneMatch: "*" } : { ifMatch: etag };

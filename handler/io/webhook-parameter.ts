@@ -12,7 +12,7 @@ export const WEBHOOK_TTL_MS = 5 * 60_000;
 const cache = new Map<string, { readonly url: string; readonly until: number }>();
 
 /** The webhook URL. Errors name the parameter, never its value. */
-export async function resolveWebhook(source: WebhookSource, client: () => SSMClient, now: () => number = Date.now): Promise<string> {
+export async function resolveWebhook(source: WebhookSource, client: () => SSMClient, now: () => number = () => Date.now()): Promise<string> {
   if (source.kind === "url") return source.url;
   const hit = cache.get(source.name);
   if (hit !== undefined && hit.until > now()) return hit.url;

@@ -2,7 +2,7 @@
 // logs, long outages, the Lambda deadline and bad state, against the built zip.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { lambdaContext, loadDistHandler, withEnv } from "../support/dist-handler.js";
-import { cashOut, HOUR, MIN, rawCheckpoint, scriptedContext, seedCheckpoint, settle, viaParameter } from "../support/faults.js";
+import { cashOut, FaultProxy, HOUR, type InjectedReply, MIN, rawCheckpoint, scriptedContext, seedCheckpoint, settle, viaParameter } from "../support/faults.js";
 import { checkpointOf, invoke, scenario, startWorld, statedTotals, stopWorld, unique, type Scenario, type World } from "../support/world.js";
 
 let w: World;
@@ -237,6 +237,31 @@ describe("faults: bad state", () => {
     await w.aws.put(s.groups[0] ?? "", "s", [cashOut("B2", 1000, Date.now() - MIN)]);
 
     await expect(invoke(w, { ...s.env, PXSTREAM_STATE_BUCKET: missing })).rejects.toThrow(new RegExp(`s3://${missing}/lastId.txt.*NoSuchBucket.*does not exist`));
+    expect(w.sink.requests).toHaveLength(0);
+  });
+
+  it("a 403 reading a checkpoint that does not exist yet (no s3:ListBucket): the error says what to grant, nothing posted", async () => {
+    const s = await scenario(w);
+    await w.aws.put(s.groups[0] ?? "", "s", [cashOut("B5", 1000, Date.now() - MIN)]);
+    // What real S3 answers for a missing key when the role lacks s3:ListBucket (moto answers 404 whatever the policy).
+    const denied: InjectedReply = {
+      status: 403,
+      headers: { "content-type": "application/xml" },
+      body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+    };
+    const proxy = new FaultProxy(w.moto.endpoint, (req) => (req.method === "GET" && (req.url ?? "").startsWith(`/${s.bucket}/`) ? denied : undefined));
+    await proxy.start();
+    try {
+      const err = await invoke(w, { ...s.env, AWS_ENDPOINT_URL: proxy.endpoint }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(String(err)).toContain(`s3://${s.bucket}/${s.key}`);
+      expect(String(err)).toMatch(/AccessDenied/);
+      expect(String(err)).toContain(`s3:ListBucket on arn:aws:s3:::${s.bucket} with the condition s3:prefix = "${s.key}"`);
+    } finally {
+      await proxy.stop();
+    }
     expect(w.sink.requests).toHaveLength(0);
   });
 
