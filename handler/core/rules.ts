@@ -1,0 +1,585 @@
+// Alert rules (README "Rules"): which CashOuts a run reports, and why.
+//
+// Evaluation is pure: the runs hand in the CashOuts not reported yet, the rule
+// state stored in the checkpoint and the time they have read up to; they get
+// back the CashOuts to report (with the names of the rules that matched and
+// their mentions) and the next state, which they commit together with the
+// reported keys. The state makes the stateful rules independent of how
+// CashOuts fall into runs or deliveries:
+//
+// - window: the qualifying CashOuts of the last M minutes (plus the lateness
+//   the runs allow) per rule and account, so a later arrival can complete a
+//   group with earlier ones; CashOuts no message has carried yet are kept with
+//   what the message shows (never the receiver key in clear), and reported when
+//   a later run completes their group.
+// - newReceiver: per account, keyed hashes of the receivers it paid and the
+//   hour it last paid each, and the hour pxstream began to watch its payments.
+import { createHash } from "node:crypto";
+import type { CashOut } from "./cash-out.js";
+import { mentionMarkup, type ConfigDocument, type RuleSpec } from "./config-document.js";
+import { maskPixKey } from "./mask.js";
+import { receiverHasher, RECEIVER_HASH_BYTES, type ReceiverHasher } from "./receiver-hash.js";
+import { saoPauloHour } from "./time-format.js";
+
+/** Bounds of the rule state; what happens at each is in README "Rules". */
+export const RULE_STATE_LIMITS = {
+  /** Window members kept per rule and account (the most recent). */
+  windowEntriesPerAccount: 1_000,
+  /** Window members kept over all rules and accounts (the most recent). */
+  windowEntries: 20_000,
+  /** Window members no message has carried yet, kept with their details (the most recent). */
+  pending: 2_000,
+  /** Receivers remembered per account (the most recently paid). */
+  receiversPerAccount: 1_000,
+  /** Receivers remembered over all accounts (the most recently paid). */
+  receivers: 100_000,
+} as const;
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+// A receiver record: RECEIVER_HASH_BYTES of HMAC, then the hour (since the epoch) it was last paid, 3 bytes (good for 1,900 years).
+const RECORD_BYTES = RECEIVER_HASH_BYTES + 3;
+
+// ---------------------------------------------------------------- compiled rules
+
+interface CompiledWindow {
+  readonly ms: number;
+  readonly count: number | undefined;
+  readonly sum: bigint | undefined;
+  /** Identifies this rule's window members in the state: the conditions that decide membership. */
+  readonly id: string;
+}
+
+export interface CompiledRule {
+  readonly name: string;
+  readonly every: boolean;
+  /** The accounts it looks at, when not every account. */
+  readonly accounts: ReadonlySet<string>;
+  readonly minAmount: number;
+  readonly hours: readonly [number, number] | undefined;
+  readonly window: CompiledWindow | undefined;
+  /** newReceiver's D days, in hours. */
+  readonly newReceiverHours: number | undefined;
+  /** Slack markup of the rule's mention. */
+  readonly mention: string | undefined;
+}
+
+export interface CompiledRules {
+  readonly rules: readonly CompiledRule[];
+  /** Account → label, for messages. */
+  readonly labels: ReadonlyMap<string, string>;
+  /** What collect and the prefilter must read: these accounts, or ["*"] when a rule looks at every account. */
+  readonly watchAccounts: readonly string[];
+  /** False for the implicit rule "watched" (a document without rules, or PXSTREAM_WATCHED_ACCOUNTS): messages then name no rule. */
+  readonly explicit: boolean;
+  /** True when a rule needs the state (window or newReceiver). */
+  readonly stateful: boolean;
+  readonly usesNewReceiver: boolean;
+  readonly latenessMs: number;
+  readonly hasher: ReceiverHasher | undefined;
+  /** Accounts named (watched or listed) by newReceiver rules: their payments are watched from the moment they are named. */
+  readonly receiverAccounts: ReadonlySet<string>;
+  /** True when a newReceiver rule looks at every account. */
+  readonly receiverEvery: boolean;
+  /** The longest newReceiver memory, in hours. */
+  readonly receiverHours: number;
+}
+
+export interface CompileOptions {
+  /**
+   * How long after `now` moved past a CashOut it may still arrive and be
+   * evaluated (the runs' re-read overlap): window members are kept this much
+   * longer than the window, receivers this much longer than their days.
+   */
+  readonly latenessMs: number;
+  /** The HMAC key for receiver hashes; required when a rule uses newReceiver. */
+  readonly receiverKey?: string | undefined;
+}
+
+function fingerprint(spec: RuleSpec): string {
+  // "watched" stands for the watch list as it is at each run: adding a watched account keeps the others' members.
+  // A rule's own list is part of what it is (two rules alike but for their lists must not share members).
+  const accounts = spec.accounts.kind === "list" ? [...spec.accounts.accounts].sort() : spec.accounts.kind;
+  const what = JSON.stringify([accounts, spec.minAmount ?? null, spec.hours ?? null, spec.newReceiver?.days ?? null, spec.window ?? null]);
+  return createHash("sha256").update(what).digest("base64url").slice(0, 12);
+}
+
+export function compileRules(doc: ConfigDocument, options: CompileOptions): CompiledRules {
+  const watched = new Set(doc.accounts.keys());
+  const usesNewReceiver = doc.rules.some((r) => r.newReceiver !== undefined);
+  if (usesNewReceiver && (options.receiverKey === undefined || options.receiverKey === "")) {
+    throw new Error("a newReceiver rule needs the receiver HMAC key (PXSTREAM_RECEIVER_KEY_PARAMETER)");
+  }
+  const rules = doc.rules.map((spec): CompiledRule => {
+    const every = spec.accounts.kind === "every";
+    const accounts = spec.accounts.kind === "list" ? new Set(spec.accounts.accounts) : spec.accounts.kind === "watched" ? watched : new Set<string>();
+    const w = spec.window;
+    return {
+      name: spec.name,
+      every,
+      accounts,
+      minAmount: spec.minAmount ?? 0,
+      hours: spec.hours,
+      window:
+        w === undefined
+          ? undefined
+          : { ms: w.minutes * MINUTE_MS, count: w.count, sum: w.sum === undefined ? undefined : BigInt(w.sum), id: fingerprint(spec) },
+      newReceiverHours: spec.newReceiver === undefined ? undefined : spec.newReceiver.days * 24,
+      mention: spec.mention === undefined ? undefined : mentionMarkup(spec.mention),
+    };
+  });
+  const every = rules.some((r) => r.every);
+  const watch = new Set<string>();
+  if (!every) for (const r of rules) for (const a of r.accounts) watch.add(a);
+  const receiverRules = rules.filter((r) => r.newReceiverHours !== undefined);
+  const receiverAccounts = new Set<string>();
+  for (const r of receiverRules) if (!r.every) for (const a of r.accounts) receiverAccounts.add(a);
+  return {
+    rules,
+    labels: doc.accounts,
+    watchAccounts: every ? ["*"] : [...watch],
+    explicit: doc.explicitRules,
+    stateful: rules.some((r) => r.window !== undefined || r.newReceiverHours !== undefined),
+    usesNewReceiver,
+    latenessMs: options.latenessMs,
+    hasher: usesNewReceiver ? receiverHasher(options.receiverKey ?? "") : undefined,
+    receiverAccounts,
+    receiverEvery: receiverRules.some((r) => r.every),
+    receiverHours: Math.max(0, ...receiverRules.map((r) => r.newReceiverHours ?? 0)),
+  };
+}
+
+function looksAt(rule: CompiledRule, account: string): boolean {
+  return rule.every || rule.accounts.has(account);
+}
+
+function inHours(hours: readonly [number, number], ms: number): boolean {
+  const h = saoPauloHour(ms);
+  const [from, to] = hours;
+  return from < to ? h >= from && h < to : h >= from || h < to;
+}
+
+// ---------------------------------------------------------------- state
+
+/** A window member: timestamp, amount (centavos), id (a short hash of the event key). */
+export type WindowEntry = readonly [number, number, string];
+/** What a message shows of a CashOut no message has carried yet: event key, transactionId, masked receiver key. */
+export type PendingDetails = readonly [string, string, string];
+
+export interface RuleState {
+  readonly v: 1;
+  /** Window id → account → members, oldest first. */
+  readonly windows: Readonly<Record<string, Readonly<Record<string, readonly WindowEntry[]>>>>;
+  /** Member id → details, for members no message has carried yet. */
+  readonly pending: Readonly<Record<string, PendingDetails>>;
+  readonly receivers: {
+    /** Hour (since the epoch) a newReceiver rule on every account began watching; absent without such a rule. */
+    readonly every?: number;
+    /** Account → `<hour its payments began to be watched>|<base64 of receiver records>`. */
+    readonly accounts: Readonly<Record<string, string>>;
+  };
+}
+
+export const EMPTY_RULE_STATE: RuleState = { v: 1, windows: {}, pending: {}, receivers: { accounts: {} } };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const ACCOUNT_MEMORY = /^\d{1,9}\|(?:[A-Za-z0-9+/]{12})*$/;
+
+function stateProblem(value: Record<string, unknown>): string | null {
+  if (value.v !== 1) return `version ${JSON.stringify(value.v)} is not 1`;
+  if (!isRecord(value.windows)) return "windows is not an object";
+  for (const byAccount of Object.values(value.windows)) {
+    if (!isRecord(byAccount)) return "a window is not an object";
+    for (const entries of Object.values(byAccount)) {
+      if (!Array.isArray(entries)) return "window members are not a list";
+      for (const e of entries as unknown[]) {
+        if (!Array.isArray(e) || e.length !== 3 || !Number.isSafeInteger(e[0]) || !Number.isSafeInteger(e[1]) || typeof e[2] !== "string") return "a window member is not [timestamp, amount, id]";
+      }
+    }
+  }
+  if (!isRecord(value.pending)) return "pending is not an object";
+  for (const d of Object.values(value.pending)) {
+    if (!Array.isArray(d) || d.length !== 3 || !d.every((x) => typeof x === "string")) return "a pending CashOut is not [key, transactionId, receiver]";
+  }
+  const r = value.receivers;
+  if (!isRecord(r) || !isRecord(r.accounts)) return "receivers is not {accounts}";
+  if (r.every !== undefined && !Number.isSafeInteger(r.every)) return "receivers.every is not an hour";
+  for (const m of Object.values(r.accounts)) if (typeof m !== "string" || !ACCOUNT_MEMORY.test(m)) return "a receiver memory is not <hour>|<records>";
+  return null;
+}
+
+/**
+ * Reads the rule state from the checkpoint's `rules` field. Absent means empty.
+ * A state this version cannot read is replaced by an empty one, with the reason:
+ * alerts go on (stateful rules start over: newReceiver learns again, so it stays quiet).
+ */
+export function decodeRuleState(value: unknown): { readonly state: RuleState; readonly problem: string | null } {
+  if (value === undefined || value === null) return { state: EMPTY_RULE_STATE, problem: null };
+  if (!isRecord(value)) return { state: EMPTY_RULE_STATE, problem: "the rule state is not an object" };
+  const problem = stateProblem(value);
+  return problem === null ? { state: value as unknown as RuleState, problem: null } : { state: EMPTY_RULE_STATE, problem: `the rule state is unreadable (${problem})` };
+}
+
+/** True when the state holds nothing: the checkpoint can leave the field out. */
+export function isEmptyRuleState(s: RuleState): boolean {
+  return Object.keys(s.windows).length === 0 && Object.keys(s.pending).length === 0 && Object.keys(s.receivers.accounts).length === 0 && s.receivers.every === undefined;
+}
+
+interface AccountMemory {
+  since: number;
+  /** Receiver hash (base64) → hour last paid. */
+  readonly records: Map<string, number>;
+}
+
+function decodeMemory(s: string): AccountMemory {
+  const bar = s.indexOf("|");
+  const bytes = Buffer.from(s.slice(bar + 1), "base64");
+  const records = new Map<string, number>();
+  for (let i = 0; i + RECORD_BYTES <= bytes.length; i += RECORD_BYTES) {
+    records.set(bytes.toString("base64", i, i + RECEIVER_HASH_BYTES), bytes.readUIntBE(i + RECEIVER_HASH_BYTES, 3));
+  }
+  return { since: Number(s.slice(0, bar)), records };
+}
+
+function encodeMemory(m: AccountMemory): string {
+  const bytes = Buffer.alloc(m.records.size * RECORD_BYTES);
+  let i = 0;
+  // Oldest first, so the same memory always encodes to the same string.
+  for (const [hash, hour] of [...m.records].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))) {
+    bytes.write(hash, i, "base64");
+    bytes.writeUIntBE(Math.min(hour, 0xffffff), i + RECEIVER_HASH_BYTES, 3);
+    i += RECORD_BYTES;
+  }
+  return `${m.since}|${bytes.toString("base64")}`;
+}
+
+/** A short id for an event key in the state (48 bits: collisions among 20,000 members are about one in 10^6). */
+function memberId(key: string): string {
+  return createHash("sha256").update(key).digest("base64url").slice(0, 8);
+}
+
+// ---------------------------------------------------------------- evaluation
+
+export interface RuleMatch {
+  readonly cashOut: CashOut;
+  /** Names of the rules that matched, in document order. */
+  readonly rules: readonly string[];
+  /** Slack markup of those rules' mentions, in document order, each once. */
+  readonly mentions: readonly string[];
+}
+
+/** What the state's bounds made evaluation forget (README "Rules", state bounds). */
+export interface Forgotten {
+  /** Window members dropped beyond the bounds (older than the bound, not older than the window). */
+  readonly windowEntries: number;
+  /** CashOuts waiting for a group that will no longer be listed if it completes (they still count towards it). */
+  readonly pending: number;
+  readonly receivers: number;
+}
+
+export interface Evaluation {
+  readonly matches: readonly RuleMatch[];
+  readonly next: RuleState;
+  readonly forgotten: Forgotten;
+}
+
+interface ReceiverJudgement {
+  /** Hour of the CashOut. */
+  readonly hour: number;
+  /** Hour the account last paid this receiver before, if remembered. */
+  readonly previous: number | undefined;
+  /** Hour from which the account's payments have been watched. */
+  readonly since: number;
+}
+
+function sortCashOuts<T extends { readonly timestamp: number; readonly key: string }>(xs: T[]): T[] {
+  return xs.sort((a, b) => a.timestamp - b.timestamp || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Marks every member that lies in a group meeting the window: with it, at least N members (or S centavos) within M (last − first ≤ M). */
+function groupMembers(entries: readonly WindowEntry[], w: CompiledWindow): boolean[] {
+  const n = entries.length;
+  const marked = new Array<boolean>(n).fill(false);
+  let j = -1; // the window is entries[i..j]
+  let sum = 0n;
+  let markedTo = -1;
+  for (let i = 0; i < n; i++) {
+    const first = entries[i]?.[0] ?? 0;
+    if (j < i) {
+      j = i;
+      sum = BigInt(entries[i]?.[1] ?? 0);
+    }
+    while (j + 1 < n && (entries[j + 1]?.[0] ?? 0) - first <= w.ms) {
+      j++;
+      sum += BigInt(entries[j]?.[1] ?? 0);
+    }
+    const meets = w.count !== undefined ? j - i + 1 >= w.count : sum >= (w.sum ?? 0n);
+    if (meets) {
+      for (let k = Math.max(i, markedTo + 1); k <= j; k++) marked[k] = true;
+      markedTo = Math.max(markedTo, j);
+    }
+    sum -= BigInt(entries[i]?.[1] ?? 0);
+  }
+  return marked;
+}
+
+function byTimeThenId(a: WindowEntry, b: WindowEntry): number {
+  return a[0] - b[0] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+}
+
+/**
+ * Evaluates the rules on the CashOuts not reported yet (any order; duplicates
+ * are kept once). `now` is the time the caller has read up to (a scheduled
+ * slice's end, a push delivery's arrival); state older than the windows and
+ * the lateness before it is dropped.
+ *
+ * A match may be a CashOut of an earlier run, restored from the state, whose
+ * group this batch completed. Callers must drop matches whose key their
+ * checkpoint already holds (a run that failed after Slack accepted some of its
+ * messages committed those keys without this state).
+ */
+export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut[], state: RuleState, now: number): Evaluation {
+  const unique = new Map<string, CashOut>();
+  for (const c of candidates) if (!unique.has(c.key)) unique.set(c.key, c);
+  const batch = sortCashOuts([...unique.values()]);
+
+  const matched = new Map<string, { cashOut: CashOut; rules: Set<number> }>();
+  const hit = (c: CashOut, rule: number): void => {
+    const m = matched.get(c.key);
+    if (m) m.rules.add(rule);
+    else matched.set(c.key, { cashOut: c, rules: new Set([rule]) });
+  };
+  const forgotten = { windowEntries: 0, pending: 0, receivers: 0 };
+
+  // newReceiver first: whether a receiver is new is decided in timestamp order, before the payment is remembered.
+  const judged = new Map<string, ReceiverJudgement>();
+  const receivers = rules.usesNewReceiver ? receiverStep(rules, batch, state, now, judged, forgotten) : { accounts: {} };
+
+  const ids = new Map<string, string>();
+  const idOf = (key: string): string => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = memberId(key);
+      ids.set(key, id);
+    }
+    return id;
+  };
+
+  // Stateless conditions, and window membership.
+  const qualifying = new Map<number, Map<string, CashOut[]>>();
+  for (const [ri, rule] of rules.rules.entries()) {
+    for (const c of batch) {
+      if (!looksAt(rule, c.account) || c.amount < rule.minAmount) continue;
+      if (rule.hours !== undefined && !inHours(rule.hours, c.timestamp)) continue;
+      if (rule.newReceiverHours !== undefined) {
+        const j = judged.get(c.key);
+        if (j === undefined || j.hour < j.since + rule.newReceiverHours) continue;
+        if (j.previous !== undefined && j.hour - j.previous <= rule.newReceiverHours) continue;
+      }
+      if (rule.window === undefined) {
+        hit(c, ri);
+        continue;
+      }
+      let byAccount = qualifying.get(ri);
+      if (!byAccount) qualifying.set(ri, (byAccount = new Map()));
+      const list = byAccount.get(c.account);
+      if (list) list.push(c);
+      else byAccount.set(c.account, [c]);
+    }
+  }
+
+  // Windows: merge this batch's members into the state's, find the groups, report their members not reported yet.
+  const windows: Record<string, Record<string, WindowEntry[]>> = {};
+  const restored = new Map<string, CashOut>();
+  const newPending = new Map<string, PendingDetails>();
+  for (const [ri, rule] of rules.rules.entries()) {
+    const w = rule.window;
+    if (w === undefined || windows[w.id] !== undefined) continue;
+    const before = state.windows[w.id] ?? {};
+    const out: Record<string, WindowEntry[]> = {};
+    windows[w.id] = out;
+    const fresh = qualifying.get(ri) ?? new Map<string, CashOut[]>();
+    const horizon = now - w.ms - rules.latenessMs;
+    // Rules sharing a window id (identical conditions) share members; each still gets its own name on the matches.
+    const sharing = rules.rules.flatMap((r, i) => (r.window?.id === w.id ? [i] : []));
+    for (const account of new Set([...Object.keys(before), ...fresh.keys()])) {
+      if (!looksAt(rule, account)) continue;
+      const known = before[account] ?? [];
+      const adds = fresh.get(account) ?? [];
+      let entries: WindowEntry[] = [...known];
+      if (adds.length > 0) {
+        // A member read again (an overlap re-reads what no message carried) is counted once.
+        const present = new Set(known.map((e) => e[2]));
+        const byId = new Map<string, CashOut>();
+        for (const c of adds) {
+          const id = idOf(c.key);
+          byId.set(id, c);
+          if (present.has(id)) continue;
+          entries.push([c.timestamp, c.amount, id]);
+          present.add(id);
+        }
+        entries.sort(byTimeThenId);
+        const inGroup = groupMembers(entries, w);
+        for (const [k, e] of entries.entries()) {
+          if (!inGroup[k]) continue;
+          const c = byId.get(e[2]) ?? restoredCashOut(account, e, state.pending[e[2]], restored);
+          if (c !== undefined) for (const i of sharing) hit(c, i);
+        }
+        for (const [id, c] of byId) newPending.set(id, [c.key, c.transactionId, c.receiverKeyMasked ?? maskPixKey(c.receiverKey)]);
+      }
+      entries = entries.filter((e) => e[0] >= horizon);
+      if (entries.length > RULE_STATE_LIMITS.windowEntriesPerAccount) {
+        forgotten.windowEntries += entries.length - RULE_STATE_LIMITS.windowEntriesPerAccount;
+        entries = entries.slice(-RULE_STATE_LIMITS.windowEntriesPerAccount);
+      }
+      if (entries.length > 0) out[account] = entries;
+    }
+  }
+
+  const matches: RuleMatch[] = sortCashOuts([...matched.values()].map((m) => ({ ...m, key: m.cashOut.key, timestamp: m.cashOut.timestamp }))).map((m) => {
+    const order = [...m.rules].sort((a, b) => a - b).map((i) => rules.rules[i]);
+    const mentions = [...new Set(order.flatMap((r) => (r?.mention === undefined ? [] : [r.mention])))];
+    return { cashOut: m.cashOut, rules: order.map((r) => r?.name ?? ""), mentions };
+  });
+
+  const next = settleWindows(windows, state.pending, newPending, new Set(matches.map((m) => idOf(m.cashOut.key))), forgotten);
+  return { matches, next: { v: 1, windows: next.windows, pending: next.pending, receivers }, forgotten };
+}
+
+function restoredCashOut(account: string, e: WindowEntry, details: PendingDetails | undefined, cache: Map<string, CashOut>): CashOut | undefined {
+  if (details === undefined) return undefined;
+  const hit = cache.get(e[2]);
+  if (hit) return hit;
+  const [key, transactionId, receiverKeyMasked] = details;
+  const c: CashOut = {
+    key,
+    timestamp: e[0],
+    logGroup: key.slice(0, Math.max(0, key.indexOf("|"))),
+    account,
+    amount: e[1],
+    transactionId,
+    receiverKey: undefined,
+    receiverKeyMasked,
+    requestId: undefined,
+  };
+  cache.set(e[2], c);
+  return c;
+}
+
+/** The windows and pending details of the next state: reported members lose their details, and the bounds hold. */
+function settleWindows(
+  windows: Record<string, Record<string, WindowEntry[]>>,
+  pendingBefore: Readonly<Record<string, PendingDetails>>,
+  pendingNew: ReadonlyMap<string, PendingDetails>,
+  reported: ReadonlySet<string>,
+  forgotten: { windowEntries: number; pending: number },
+): Pick<RuleState, "windows" | "pending"> {
+  // The total bound: the most recent members over all windows and accounts.
+  let total = 0;
+  for (const byAccount of Object.values(windows)) for (const entries of Object.values(byAccount)) total += entries.length;
+  if (total > RULE_STATE_LIMITS.windowEntries) {
+    const all = Object.values(windows).flatMap((byAccount) => Object.values(byAccount).flatMap((entries) => entries.map((e) => e[0])));
+    all.sort((a, b) => b - a);
+    const cutoff = all[RULE_STATE_LIMITS.windowEntries - 1] ?? 0;
+    let keep = RULE_STATE_LIMITS.windowEntries - all.filter((t) => t > cutoff).length; // members at the cutoff time that still fit
+    for (const byAccount of Object.values(windows)) {
+      for (const [account, entries] of Object.entries(byAccount)) {
+        const kept = entries.filter((e) => e[0] > cutoff || (e[0] === cutoff && keep-- > 0));
+        forgotten.windowEntries += entries.length - kept.length;
+        if (kept.length > 0) byAccount[account] = kept;
+        else delete byAccount[account];
+      }
+    }
+  }
+  // Details are kept only for members still in some window that no message has carried.
+  const waiting: Array<[string, number]> = [];
+  const seen = new Set<string>();
+  for (const byAccount of Object.values(windows)) {
+    for (const entries of Object.values(byAccount)) {
+      for (const e of entries) {
+        if (seen.has(e[2]) || reported.has(e[2])) continue;
+        seen.add(e[2]);
+        if (pendingNew.has(e[2]) || pendingBefore[e[2]] !== undefined) waiting.push([e[2], e[0]]);
+      }
+    }
+  }
+  waiting.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (waiting.length > RULE_STATE_LIMITS.pending) {
+    forgotten.pending += waiting.length - RULE_STATE_LIMITS.pending;
+    waiting.length = RULE_STATE_LIMITS.pending;
+  }
+  const pending: Record<string, PendingDetails> = {};
+  for (const [id] of waiting.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))) {
+    const d = pendingNew.get(id) ?? pendingBefore[id];
+    if (d !== undefined) pending[id] = d;
+  }
+  const out: Record<string, Record<string, WindowEntry[]>> = {};
+  for (const [id, byAccount] of Object.entries(windows)) if (Object.keys(byAccount).length > 0) out[id] = byAccount;
+  return { windows: out, pending };
+}
+
+/** Judges each CashOut's receiver (new or not, for each newReceiver rule) and returns the receiver memory after the batch. */
+function receiverStep(
+  rules: CompiledRules,
+  batch: readonly CashOut[],
+  state: RuleState,
+  now: number,
+  judged: Map<string, ReceiverJudgement>,
+  forgotten: { receivers: number },
+): RuleState["receivers"] {
+  const nowHour = Math.floor(now / HOUR_MS);
+  const every = rules.receiverEvery ? (state.receivers.every ?? nowHour) : undefined;
+  const memory = new Map<string, AccountMemory>();
+  for (const [account, s] of Object.entries(state.receivers.accounts)) memory.set(account, decodeMemory(s));
+  // An account named by a rule is watched from the first run that names it: its history before is unknown, so it learns first.
+  for (const account of rules.receiverAccounts) if (!memory.has(account)) memory.set(account, { since: nowHour, records: new Map() });
+  const hasher = rules.hasher;
+  for (const c of batch) {
+    if (hasher === undefined || !(every !== undefined || rules.receiverAccounts.has(c.account))) continue;
+    if (c.receiverKey === undefined || c.receiverKey.trim() === "") continue;
+    let m = memory.get(c.account);
+    if (m === undefined) memory.set(c.account, (m = { since: every ?? nowHour, records: new Map() }));
+    const hash = hasher(c.account, c.receiverKey).toString("base64");
+    const hour = Math.floor(c.timestamp / HOUR_MS);
+    const previous = m.records.get(hash);
+    judged.set(c.key, { hour, previous, since: Math.min(m.since, every ?? m.since) });
+    if (previous === undefined || hour > previous) m.records.set(hash, hour);
+  }
+
+  // Retention and bounds: the least recently paid receivers go first.
+  const oldest = nowHour - rules.receiverHours - Math.ceil(rules.latenessMs / HOUR_MS);
+  let total = 0;
+  for (const [account, m] of memory) {
+    for (const [hash, hour] of m.records) if (hour < oldest) m.records.delete(hash);
+    if (m.records.size > RULE_STATE_LIMITS.receiversPerAccount) {
+      const keep = [...m.records].sort((a, b) => b[1] - a[1]).slice(0, RULE_STATE_LIMITS.receiversPerAccount);
+      forgotten.receivers += m.records.size - keep.length;
+      m.records.clear();
+      for (const [h, t] of keep) m.records.set(h, t);
+    }
+    // Accounts no rule names any more are forgotten; so are unnamed ones (every account) with nothing remembered.
+    if (!rules.receiverAccounts.has(account) && (every === undefined || m.records.size === 0)) memory.delete(account);
+    else total += m.records.size;
+  }
+  if (total > RULE_STATE_LIMITS.receivers) {
+    const hours = [...memory.values()].flatMap((m) => [...m.records.values()]).sort((a, b) => b - a);
+    const cutoff = hours[RULE_STATE_LIMITS.receivers - 1] ?? 0;
+    let keep = RULE_STATE_LIMITS.receivers - hours.filter((h) => h > cutoff).length;
+    for (const m of memory.values()) {
+      for (const [hash, hour] of m.records) {
+        if (hour > cutoff || (hour === cutoff && keep-- > 0)) continue;
+        m.records.delete(hash);
+        forgotten.receivers++;
+      }
+    }
+  }
+  const accounts: Record<string, string> = {};
+  for (const account of [...memory.keys()].sort()) {
+    const m = memory.get(account);
+    if (m !== undefined) accounts[account] = encodeMemory(m);
+  }
+  return every === undefined ? { accounts } : { every, accounts };
+}
