@@ -282,8 +282,17 @@ export interface Forgotten {
 
 export interface Evaluation {
   readonly matches: readonly RuleMatch[];
+  /** The state after this batch, every match reported. */
   readonly next: RuleState;
   readonly forgotten: Forgotten;
+  /**
+   * This batch recorded on another state: the one the checkpoint holds when a
+   * write conflicts (another run wrote since `state` was read), or with only the
+   * matches Slack accepted (`sent`: their event keys) when a run stops half-way.
+   * Matches not sent are left to be reported again: a window member waits in
+   * the state, a new receiver is not remembered.
+   */
+  apply(current: RuleState, sent?: ReadonlySet<string>): { readonly state: RuleState; readonly forgotten: Forgotten };
 }
 
 interface ReceiverJudgement {
@@ -293,6 +302,28 @@ interface ReceiverJudgement {
   readonly previous: number | undefined;
   /** Hour from which the account's payments have been watched. */
   readonly since: number;
+}
+
+/** A payment this batch makes the receiver memory remember. */
+interface Payment {
+  readonly account: string;
+  readonly hash: string;
+  readonly hour: number;
+  readonly key: string;
+}
+
+/** What a batch does to the state, apart from the state it was judged on. */
+interface Effect {
+  readonly now: number;
+  /** Window id → account → this batch's members. */
+  readonly members: ReadonlyMap<string, ReadonlyMap<string, readonly WindowEntry[]>>;
+  /** Member id → details, for every member of this batch and every match restored from the state. */
+  readonly details: ReadonlyMap<string, PendingDetails>;
+  /** Event key → member id, of every match. */
+  readonly matched: ReadonlyMap<string, string>;
+  readonly payments: readonly Payment[];
+  /** When a rule on every account began watching receivers (the state's, or now). */
+  readonly every: number | undefined;
 }
 
 function sortCashOuts<T extends { readonly timestamp: number; readonly key: string }>(xs: T[]): T[] {
@@ -330,6 +361,23 @@ function byTimeThenId(a: WindowEntry, b: WindowEntry): number {
   return a[0] - b[0] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
 }
 
+/** Adds members to a window's list once each (an overlap re-reads what no message carried), oldest first. */
+function merged(known: readonly WindowEntry[], adds: readonly WindowEntry[]): WindowEntry[] {
+  if (adds.length === 0) return [...known];
+  const present = new Set(known.map((e) => e[2]));
+  const out = [...known];
+  for (const e of adds) {
+    if (present.has(e[2])) continue;
+    present.add(e[2]);
+    out.push(e);
+  }
+  return out.sort(byTimeThenId);
+}
+
+function detailsOf(c: CashOut): PendingDetails {
+  return [c.key, c.transactionId, c.receiverKeyMasked ?? maskPixKey(c.receiverKey)];
+}
+
 /**
  * Evaluates the rules on the CashOuts not reported yet (any order; duplicates
  * are kept once). `now` is the time the caller has read up to (a scheduled
@@ -338,26 +386,19 @@ function byTimeThenId(a: WindowEntry, b: WindowEntry): number {
  *
  * A match may be a CashOut of an earlier run, restored from the state, whose
  * group this batch completed. Callers must drop matches whose key their
- * checkpoint already holds (a run that failed after Slack accepted some of its
- * messages committed those keys without this state).
+ * checkpoint already holds.
  */
 export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut[], state: RuleState, now: number): Evaluation {
   const unique = new Map<string, CashOut>();
   for (const c of candidates) if (!unique.has(c.key)) unique.set(c.key, c);
   const batch = sortCashOuts([...unique.values()]);
 
-  const matched = new Map<string, { cashOut: CashOut; rules: Set<number> }>();
+  const hits = new Map<string, { cashOut: CashOut; rules: Set<number> }>();
   const hit = (c: CashOut, rule: number): void => {
-    const m = matched.get(c.key);
+    const m = hits.get(c.key);
     if (m) m.rules.add(rule);
-    else matched.set(c.key, { cashOut: c, rules: new Set([rule]) });
+    else hits.set(c.key, { cashOut: c, rules: new Set([rule]) });
   };
-  const forgotten = { windowEntries: 0, pending: 0, receivers: 0 };
-
-  // newReceiver first: whether a receiver is new is decided in timestamp order, before the payment is remembered.
-  const judged = new Map<string, ReceiverJudgement>();
-  const receivers = rules.usesNewReceiver ? receiverStep(rules, batch, state, now, judged, forgotten) : { accounts: {} };
-
   const ids = new Map<string, string>();
   const idOf = (key: string): string => {
     let id = ids.get(key);
@@ -367,6 +408,11 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
     }
     return id;
   };
+
+  // newReceiver first: whether a receiver is new is decided in timestamp order, before the payment is remembered.
+  const judged = new Map<string, ReceiverJudgement>();
+  const payments: Payment[] = [];
+  const every = rules.usesNewReceiver ? judgeReceivers(rules, batch, state, now, judged, payments) : undefined;
 
   // Stateless conditions, and window membership.
   const qualifying = new Map<number, Map<string, CashOut[]>>();
@@ -391,62 +437,54 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
     }
   }
 
-  // Windows: merge this batch's members into the state's, find the groups, report their members not reported yet.
-  const windows: Record<string, Record<string, WindowEntry[]>> = {};
+  // Windows: this batch's members with the state's; every group found reports its members no message carried yet.
+  const members = new Map<string, Map<string, WindowEntry[]>>();
+  const details = new Map<string, PendingDetails>();
   const restored = new Map<string, CashOut>();
-  const newPending = new Map<string, PendingDetails>();
   for (const [ri, rule] of rules.rules.entries()) {
     const w = rule.window;
-    if (w === undefined || windows[w.id] !== undefined) continue;
+    if (w === undefined || members.has(w.id)) continue;
+    const adds = new Map<string, WindowEntry[]>();
+    members.set(w.id, adds);
     const before = state.windows[w.id] ?? {};
-    const out: Record<string, WindowEntry[]> = {};
-    windows[w.id] = out;
     const fresh = qualifying.get(ri) ?? new Map<string, CashOut[]>();
-    const horizon = now - w.ms - rules.latenessMs;
-    // Rules sharing a window id (identical conditions) share members; each still gets its own name on the matches.
+    // Rules alike in every condition share members; each still gets its own name on the matches.
     const sharing = rules.rules.flatMap((r, i) => (r.window?.id === w.id ? [i] : []));
-    for (const account of new Set([...Object.keys(before), ...fresh.keys()])) {
+    // Accounts with new members, and accounts with members waiting (a group two concurrent runs completed together).
+    const accounts = new Set(fresh.keys());
+    for (const [account, entries] of Object.entries(before)) if (entries.some((e) => state.pending[e[2]] !== undefined)) accounts.add(account);
+    for (const account of accounts) {
       if (!looksAt(rule, account)) continue;
-      const known = before[account] ?? [];
-      const adds = fresh.get(account) ?? [];
-      let entries: WindowEntry[] = [...known];
-      if (adds.length > 0) {
-        // A member read again (an overlap re-reads what no message carried) is counted once.
-        const present = new Set(known.map((e) => e[2]));
-        const byId = new Map<string, CashOut>();
-        for (const c of adds) {
-          const id = idOf(c.key);
-          byId.set(id, c);
-          if (present.has(id)) continue;
-          entries.push([c.timestamp, c.amount, id]);
-          present.add(id);
-        }
-        entries.sort(byTimeThenId);
-        const inGroup = groupMembers(entries, w);
-        for (const [k, e] of entries.entries()) {
-          if (!inGroup[k]) continue;
-          const c = byId.get(e[2]) ?? restoredCashOut(account, e, state.pending[e[2]], restored);
-          if (c !== undefined) for (const i of sharing) hit(c, i);
-        }
-        for (const [id, c] of byId) newPending.set(id, [c.key, c.transactionId, c.receiverKeyMasked ?? maskPixKey(c.receiverKey)]);
+      const byId = new Map<string, CashOut>();
+      const mine: WindowEntry[] = [];
+      for (const c of fresh.get(account) ?? []) {
+        const id = idOf(c.key);
+        byId.set(id, c);
+        mine.push([c.timestamp, c.amount, id]);
+        details.set(id, detailsOf(c));
       }
-      entries = entries.filter((e) => e[0] >= horizon);
-      if (entries.length > RULE_STATE_LIMITS.windowEntriesPerAccount) {
-        forgotten.windowEntries += entries.length - RULE_STATE_LIMITS.windowEntriesPerAccount;
-        entries = entries.slice(-RULE_STATE_LIMITS.windowEntriesPerAccount);
+      adds.set(account, mine);
+      const entries = merged(before[account] ?? [], mine);
+      const inGroup = groupMembers(entries, w);
+      for (const [k, e] of entries.entries()) {
+        if (!inGroup[k]) continue;
+        const c = byId.get(e[2]) ?? restoredCashOut(account, e, state.pending[e[2]], restored);
+        if (c === undefined) continue;
+        for (const i of sharing) hit(c, i);
+        details.set(e[2], detailsOf(c));
       }
-      if (entries.length > 0) out[account] = entries;
     }
   }
 
-  const matches: RuleMatch[] = sortCashOuts([...matched.values()].map((m) => ({ ...m, key: m.cashOut.key, timestamp: m.cashOut.timestamp }))).map((m) => {
+  const matches: RuleMatch[] = sortCashOuts([...hits.values()].map((m) => ({ ...m, key: m.cashOut.key, timestamp: m.cashOut.timestamp }))).map((m) => {
     const order = [...m.rules].sort((a, b) => a - b).map((i) => rules.rules[i]);
     const mentions = [...new Set(order.flatMap((r) => (r?.mention === undefined ? [] : [r.mention])))];
     return { cashOut: m.cashOut, rules: order.map((r) => r?.name ?? ""), mentions };
   });
-
-  const next = settleWindows(windows, state.pending, newPending, new Set(matches.map((m) => idOf(m.cashOut.key))), forgotten);
-  return { matches, next: { v: 1, windows: next.windows, pending: next.pending, receivers }, forgotten };
+  const effect: Effect = { now, members, details, matched: new Map(matches.map((m) => [m.cashOut.key, idOf(m.cashOut.key)])), payments, every };
+  const apply = (current: RuleState, sent?: ReadonlySet<string>) => applyEffect(rules, effect, current, sent);
+  const { state: next, forgotten } = apply(state);
+  return { matches, next, forgotten, apply };
 }
 
 function restoredCashOut(account: string, e: WindowEntry, details: PendingDetails | undefined, cache: Map<string, CashOut>): CashOut | undefined {
@@ -467,6 +505,40 @@ function restoredCashOut(account: string, e: WindowEntry, details: PendingDetail
   };
   cache.set(e[2], c);
   return c;
+}
+
+/** Records a batch's effect on a state: its window members and payments, what was reported, then the bounds. */
+function applyEffect(rules: CompiledRules, effect: Effect, current: RuleState, sent: ReadonlySet<string> | undefined): { state: RuleState; forgotten: Forgotten } {
+  const forgotten = { windowEntries: 0, pending: 0, receivers: 0 };
+  const reported = new Set<string>();
+  const unsent = new Set<string>();
+  for (const [key, id] of effect.matched) {
+    if (sent === undefined || sent.has(key)) reported.add(id);
+    else unsent.add(key);
+  }
+
+  const windows: Record<string, Record<string, WindowEntry[]>> = {};
+  for (const rule of rules.rules) {
+    const w = rule.window;
+    if (w === undefined || windows[w.id] !== undefined) continue;
+    const out: Record<string, WindowEntry[]> = {};
+    windows[w.id] = out;
+    const before = current.windows[w.id] ?? {};
+    const adds = effect.members.get(w.id) ?? new Map<string, readonly WindowEntry[]>();
+    const horizon = effect.now - w.ms - rules.latenessMs;
+    for (const account of new Set([...Object.keys(before), ...adds.keys()])) {
+      if (!looksAt(rule, account)) continue;
+      let entries = merged(before[account] ?? [], adds.get(account) ?? []).filter((e) => e[0] >= horizon);
+      if (entries.length > RULE_STATE_LIMITS.windowEntriesPerAccount) {
+        forgotten.windowEntries += entries.length - RULE_STATE_LIMITS.windowEntriesPerAccount;
+        entries = entries.slice(-RULE_STATE_LIMITS.windowEntriesPerAccount);
+      }
+      if (entries.length > 0) out[account] = entries;
+    }
+  }
+  const settled = settleWindows(windows, current.pending, effect.details, reported, forgotten);
+  const receivers = rules.usesNewReceiver ? rememberReceivers(rules, effect, current, unsent, forgotten) : { accounts: {} };
+  return { state: { v: 1, windows: settled.windows, pending: settled.pending, receivers }, forgotten };
 }
 
 /** The windows and pending details of the next state: reported members lose their details, and the bounds hold. */
@@ -513,7 +585,7 @@ function settleWindows(
   }
   const pending: Record<string, PendingDetails> = {};
   for (const [id] of waiting.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))) {
-    const d = pendingNew.get(id) ?? pendingBefore[id];
+    const d = pendingBefore[id] ?? pendingNew.get(id);
     if (d !== undefined) pending[id] = d;
   }
   const out: Record<string, Record<string, WindowEntry[]>> = {};
@@ -521,32 +593,49 @@ function settleWindows(
   return { windows: out, pending };
 }
 
-/** Judges each CashOut's receiver (new or not, for each newReceiver rule) and returns the receiver memory after the batch. */
-function receiverStep(
-  rules: CompiledRules,
-  batch: readonly CashOut[],
-  state: RuleState,
-  now: number,
-  judged: Map<string, ReceiverJudgement>,
-  forgotten: { receivers: number },
-): RuleState["receivers"] {
-  const nowHour = Math.floor(now / HOUR_MS);
-  const every = rules.receiverEvery ? (state.receivers.every ?? nowHour) : undefined;
+function memoryOf(state: RuleState): Map<string, AccountMemory> {
   const memory = new Map<string, AccountMemory>();
   for (const [account, s] of Object.entries(state.receivers.accounts)) memory.set(account, decodeMemory(s));
-  // An account named by a rule is watched from the first run that names it: its history before is unknown, so it learns first.
-  for (const account of rules.receiverAccounts) if (!memory.has(account)) memory.set(account, { since: nowHour, records: new Map() });
+  return memory;
+}
+
+/** Judges each CashOut's receiver against the state (new or not is then decided per rule) and lists the payments to remember. */
+function judgeReceivers(rules: CompiledRules, batch: readonly CashOut[], state: RuleState, now: number, judged: Map<string, ReceiverJudgement>, payments: Payment[]): number | undefined {
+  const nowHour = Math.floor(now / HOUR_MS);
+  const every = rules.receiverEvery ? (state.receivers.every ?? nowHour) : undefined;
+  const memory = memoryOf(state);
   const hasher = rules.hasher;
+  // Payments earlier in this batch count as well: the second payment to a new key is not new.
+  const seen = new Map<string, number>();
   for (const c of batch) {
     if (hasher === undefined || !(every !== undefined || rules.receiverAccounts.has(c.account))) continue;
     if (c.receiverKey === undefined || c.receiverKey.trim() === "") continue;
-    let m = memory.get(c.account);
-    if (m === undefined) memory.set(c.account, (m = { since: every ?? nowHour, records: new Map() }));
+    const m = memory.get(c.account);
+    // An account named by a rule is watched from the first run that names it: its history before is unknown, so it learns first.
+    const since = Math.min(m?.since ?? (rules.receiverAccounts.has(c.account) ? nowHour : (every ?? nowHour)), every ?? Number.MAX_SAFE_INTEGER);
     const hash = hasher(c.account, c.receiverKey).toString("base64");
     const hour = Math.floor(c.timestamp / HOUR_MS);
-    const previous = m.records.get(hash);
-    judged.set(c.key, { hour, previous, since: Math.min(m.since, every ?? m.since) });
-    if (previous === undefined || hour > previous) m.records.set(hash, hour);
+    const mark = `${c.account}\u0000${hash}`;
+    const previous = Math.max(m?.records.get(hash) ?? -1, seen.get(mark) ?? -1);
+    judged.set(c.key, { hour, previous: previous < 0 ? undefined : previous, since });
+    if (hour > (seen.get(mark) ?? -1)) seen.set(mark, hour);
+    payments.push({ account: c.account, hash, hour, key: c.key });
+  }
+  return every;
+}
+
+/** The receiver memory after a batch's payments (not those of matches Slack did not take), with retention and bounds. */
+function rememberReceivers(rules: CompiledRules, effect: Effect, current: RuleState, unsent: ReadonlySet<string>, forgotten: { receivers: number }): RuleState["receivers"] {
+  const nowHour = Math.floor(effect.now / HOUR_MS);
+  const every = rules.receiverEvery ? (current.receivers.every ?? effect.every ?? nowHour) : undefined;
+  const memory = memoryOf(current);
+  for (const account of rules.receiverAccounts) if (!memory.has(account)) memory.set(account, { since: nowHour, records: new Map() });
+  for (const p of effect.payments) {
+    // A new receiver whose alert Slack did not take stays new: the next run reports it.
+    if (unsent.has(p.key)) continue;
+    let m = memory.get(p.account);
+    if (m === undefined) memory.set(p.account, (m = { since: every ?? nowHour, records: new Map() }));
+    if (p.hour > (m.records.get(p.hash) ?? -1)) m.records.set(p.hash, p.hour);
   }
 
   // Retention and bounds: the least recently paid receivers go first.

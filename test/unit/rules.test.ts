@@ -71,7 +71,7 @@ function runBatches(rules: CompiledRules, batches: ReadonlyArray<{ readonly cash
 
 describe("compiling", () => {
   test("the watch list is the union of what the rules look at; * makes it every account", () => {
-    expect(rulesOf({ accounts: { "1": "", "2": "" }, rules: [{ name: "a" }, { name: "b", accounts: ["3"] }] }).watchAccounts.sort()).toEqual(["1", "2", "3"]);
+    expect(rulesOf({ accounts: { "1": "", "2": "" }, rules: [{ name: "a" }, { name: "b", accounts: ["3"] }] }).watchAccounts.toSorted()).toEqual(["1", "2", "3"]);
     expect(rulesOf(CONTRACT_EXAMPLE).watchAccounts).toEqual(["*"]);
     expect(rulesOf(CONTRACT_EXAMPLE).stateful).toBe(true);
     expect(rulesOf({ accounts: { "1": "" } }).stateful).toBe(false);
@@ -386,6 +386,55 @@ describe("newReceiver", () => {
     expect(e.forgotten.receivers).toBe(3);
     const memory = e.next.receivers.accounts["1"] ?? "";
     expect(Buffer.from(memory.split("|")[1] ?? "", "base64").length).toBe(RULE_STATE_LIMITS.receiversPerAccount * 9);
+  });
+});
+
+describe("recording an evaluation on another state", () => {
+  const burst = { accounts: { [WATCHED]: "" }, rules: [{ name: "rajada", window: { minutes: 10, count: 5 } }] };
+
+  test("two runs at once, each with part of a group: the merged state reports the group on the next evaluation", () => {
+    const rules = rulesOf(burst);
+    const t = local(10);
+    const a = [0, 1, 2].map((m) => co({ timestamp: t + m * MIN }));
+    const b = [3, 4].map((m) => co({ timestamp: t + m * MIN }));
+    const runA = evaluateRules(rules, a, EMPTY_RULE_STATE, t + 5 * MIN);
+    const runB = evaluateRules(rules, b, EMPTY_RULE_STATE, t + 5 * MIN);
+    expect([...runA.matches, ...runB.matches]).toEqual([]);
+    // B's write conflicts with A's: B records its batch on what A wrote.
+    const merged = runB.apply(runA.next).state;
+    expect(Object.keys(merged.pending)).toHaveLength(5);
+    const later = evaluateRules(rules, [], merged, t + 6 * MIN);
+    expect(later.matches.map((m) => m.cashOut.key).sort()).toEqual([...a, ...b].map((c) => c.key).sort());
+    // Applied to the state it was judged on, it is the same as next.
+    expect(runB.apply(EMPTY_RULE_STATE).state).toEqual(runB.next);
+  });
+
+  test("a run that stops after Slack took some messages: what was not sent waits in the state and is reported next", () => {
+    const rules = rulesOf(burst);
+    const t = local(10);
+    const five = [0, 1, 2, 3, 4].map((m) => co({ timestamp: t + m * MIN }));
+    const e = evaluateRules(rules, five, EMPTY_RULE_STATE, t + 5 * MIN);
+    expect(e.matches).toHaveLength(5);
+    const sent = new Set(five.slice(0, 2).map((c) => c.key));
+    const partial = e.apply(EMPTY_RULE_STATE, sent).state;
+    expect(Object.keys(partial.pending)).toHaveLength(3);
+    const retry = evaluateRules(rules, [], partial, t + 6 * MIN);
+    expect(retry.matches.map((m) => m.cashOut.key)).toEqual(five.slice(2).map((c) => c.key));
+    expect(retry.matches[0]?.cashOut.receiverKeyMasked).toBe("***.456.789-**");
+  });
+
+  test("a new receiver whose alert was not sent is not remembered: it is still new next time", () => {
+    const rules = rulesOf({ rules: [{ name: "n", accounts: "*", newReceiver: { days: 1 } }] });
+    const start = local(10);
+    const on = evaluateRules(rules, [], EMPTY_RULE_STATE, start).next;
+    const t = start + 2 * DAY;
+    const c = co({ timestamp: t, receiverKey: "novo@x.com" });
+    const quiet = co({ timestamp: t, account: "2", receiverKey: "outro@x.com", amount: 1 });
+    const e = evaluateRules(rules, [c, quiet], on, t);
+    expect(e.matches).toHaveLength(2);
+    const none = e.apply(on, new Set([quiet.key])).state;
+    expect(evaluateRules(rules, [c], none, t).matches).toHaveLength(1);
+    expect(evaluateRules(rules, [c], e.next, t).matches).toHaveLength(0);
   });
 });
 
