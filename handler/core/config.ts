@@ -1,13 +1,27 @@
 // Reads the environment variables README "Configuration" lists. Every problem is collected so one
 // failed invocation tells the operator everything to fix.
+import { documentFromWatchedAccounts, parseConfigDocument, type ConfigDocument } from "./config-document.js";
 
 export type RunMode = "scheduled" | "push";
 
 export type WebhookSource = { readonly kind: "parameter"; readonly name: string } | { readonly kind: "url"; readonly url: string };
 
+/** Where the watch list and the rules come from (README "Rules"). */
+export type DocumentSource =
+  /** PXSTREAM_WATCHED_ACCOUNTS: those accounts, no labels, the implicit rule. */
+  | { readonly kind: "watched-accounts"; readonly document: ConfigDocument }
+  /** PXSTREAM_CONFIG: the document itself (already validated). */
+  | { readonly kind: "inline"; readonly document: ConfigDocument }
+  /** PXSTREAM_CONFIG_KEY: an object in the state bucket, read (and validated) by io/config-object.ts. */
+  | { readonly kind: "object"; readonly bucket: string; readonly key: string };
+
 export interface Config {
   readonly logGroups: readonly string[];
+  /** PXSTREAM_WATCHED_ACCOUNTS as given (empty when a configuration document replaces it); the rules decide what is read. */
   readonly watchedAccounts: readonly string[];
+  readonly document: DocumentSource;
+  /** SSM SecureString holding the HMAC key of receiver hashes (newReceiver rules). */
+  readonly receiverKeyParameter: string | undefined;
   readonly stateBucket: string | undefined;
   readonly stateKey: string;
   /** Undefined only in a dry run, which posts nothing. */
@@ -74,12 +88,41 @@ export function loadConfig(env: Env, mode: RunMode): Config {
   }
   if (new Set(logGroups).size !== logGroups.length) problems.push("PXSTREAM_LOG_GROUPS names a log group twice");
 
-  const watchedAccounts = list(env.PXSTREAM_WATCHED_ACCOUNTS);
-  if (watchedAccounts.length === 0) {
-    problems.push("PXSTREAM_WATCHED_ACCOUNTS is required: comma-separated Session.accountName values, or * for every account");
+  const stateBucket = blank(env.PXSTREAM_STATE_BUCKET) ? undefined : (env.PXSTREAM_STATE_BUCKET ?? "").trim();
+  const receiverKeyParameter = blank(env.PXSTREAM_RECEIVER_KEY_PARAMETER) ? undefined : (env.PXSTREAM_RECEIVER_KEY_PARAMETER ?? "").trim();
+  if (receiverKeyParameter !== undefined && !PARAMETER.test(receiverKeyParameter)) {
+    problems.push(`PXSTREAM_RECEIVER_KEY_PARAMETER is not a valid SSM parameter name: ${JSON.stringify(receiverKeyParameter)}`);
   }
 
-  const stateBucket = blank(env.PXSTREAM_STATE_BUCKET) ? undefined : (env.PXSTREAM_STATE_BUCKET ?? "").trim();
+  // The configuration document replaces PXSTREAM_WATCHED_ACCOUNTS when it is given.
+  const inline = env.PXSTREAM_CONFIG ?? "";
+  const objectKey = (env.PXSTREAM_CONFIG_KEY ?? "").trim();
+  let watchedAccounts: string[] = [];
+  let document: DocumentSource = { kind: "watched-accounts", document: documentFromWatchedAccounts([]) };
+  if (inline.trim() !== "" && objectKey !== "") {
+    problems.push("PXSTREAM_CONFIG and PXSTREAM_CONFIG_KEY are both set: give the configuration document one way");
+  } else if (inline.trim() !== "") {
+    const parsed = parseConfigDocument(inline);
+    if (parsed.ok) {
+      document = { kind: "inline", document: parsed.document };
+      for (const p of documentProblems(parsed.document, { stateBucket, receiverKeyParameter }, mode)) problems.push(`PXSTREAM_CONFIG: ${p}`);
+    } else {
+      for (const p of parsed.problems) problems.push(`PXSTREAM_CONFIG: ${p}`);
+    }
+  } else if (objectKey !== "") {
+    if (objectKey.length > 1024) problems.push("PXSTREAM_CONFIG_KEY is longer than 1024 characters");
+    if (stateBucket === undefined) problems.push("PXSTREAM_CONFIG_KEY names an object in PXSTREAM_STATE_BUCKET, which is not set");
+    document = { kind: "object", bucket: stateBucket ?? "", key: objectKey };
+  } else {
+    watchedAccounts = list(env.PXSTREAM_WATCHED_ACCOUNTS);
+    if (watchedAccounts.length === 0) {
+      problems.push(
+        "PXSTREAM_WATCHED_ACCOUNTS is required: comma-separated Session.accountName values, or * for every account (or a configuration document: PXSTREAM_CONFIG_KEY or PXSTREAM_CONFIG)",
+      );
+    }
+    document = { kind: "watched-accounts", document: documentFromWatchedAccounts(watchedAccounts) };
+  }
+
   if (stateBucket === undefined && mode === "scheduled") {
     problems.push("PXSTREAM_STATE_BUCKET is required for scheduled runs: the bucket of the checkpoint object");
   }
@@ -124,6 +167,8 @@ export function loadConfig(env: Env, mode: RunMode): Config {
   return {
     logGroups,
     watchedAccounts,
+    document,
+    receiverKeyParameter,
     stateBucket,
     stateKey,
     webhook,
@@ -135,4 +180,29 @@ export function loadConfig(env: Env, mode: RunMode): Config {
     pushCoalesceMs: coalesce * 1000,
     dryRun,
   };
+}
+
+/**
+ * What a valid document still needs from the environment: the HMAC key for
+ * newReceiver, the state bucket for the stateful rules of push runs (their
+ * state lives in the checkpoint). Checked at load for PXSTREAM_CONFIG, after
+ * the read for PXSTREAM_CONFIG_KEY.
+ */
+export function documentProblems(
+  doc: ConfigDocument,
+  env: { readonly stateBucket: string | undefined; readonly receiverKeyParameter: string | undefined },
+  mode: RunMode,
+): string[] {
+  const problems: string[] = [];
+  const receivers = doc.rules.filter((r) => r.newReceiver !== undefined).map((r) => JSON.stringify(r.name));
+  if (receivers.length > 0 && env.receiverKeyParameter === undefined) {
+    const who = receivers.length === 1 ? `rule ${receivers[0]} uses` : `rules ${receivers.join(", ")} use`;
+    problems.push(`${who} newReceiver, which needs PXSTREAM_RECEIVER_KEY_PARAMETER (the SSM SecureString with the HMAC key for receiver hashes)`);
+  }
+  const stateful = doc.rules.filter((r) => r.window !== undefined || r.newReceiver !== undefined).map((r) => JSON.stringify(r.name));
+  if (mode === "push" && stateful.length > 0 && env.stateBucket === undefined) {
+    const who = stateful.length === 1 ? `rule ${stateful[0]} keeps` : `rules ${stateful.join(", ")} keep`;
+    problems.push(`${who} state between deliveries, which needs PXSTREAM_STATE_BUCKET (the state lives in the checkpoint)`);
+  }
+  return problems;
 }

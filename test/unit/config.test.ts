@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { documentFromWatchedAccounts } from "../../handler/core/config-document.js";
 import { ConfigError, loadConfig, type RunMode } from "../../handler/core/config.js";
 
 type Env = Record<string, string | undefined>;
@@ -26,6 +27,8 @@ describe("loadConfig", () => {
     expect(loadConfig(VALID, "scheduled")).toEqual({
       logGroups: ["/aws/lambda/pix-payload"],
       watchedAccounts: ["23463567342345"],
+      document: { kind: "watched-accounts", document: documentFromWatchedAccounts(["23463567342345"]) },
+      receiverKeyParameter: undefined,
       stateBucket: "infosec-workloads-info",
       stateKey: "lastId.txt",
       webhook: { kind: "url", url: WEBHOOK },
@@ -147,5 +150,55 @@ describe("loadConfig", () => {
     expect(problems(noBucket, "scheduled").problems).toEqual([
       "PXSTREAM_STATE_BUCKET is required for scheduled runs: the bucket of the checkpoint object",
     ]);
+  });
+
+  describe("the configuration document", () => {
+    const DOC = { accounts: { "23463567342345": "Tesouraria" }, rules: [{ name: "rajada", window: { minutes: 10, count: 5 } }] };
+    const NO_LIST = { ...VALID, PXSTREAM_WATCHED_ACCOUNTS: undefined };
+
+    test("inline (PXSTREAM_CONFIG): validated at load, and it replaces PXSTREAM_WATCHED_ACCOUNTS", () => {
+      const c = loadConfig({ ...VALID, PXSTREAM_CONFIG: JSON.stringify(DOC) }, "scheduled");
+      expect(c.document.kind).toBe("inline");
+      expect(c.document.kind === "inline" && [...c.document.document.accounts.keys()]).toEqual(["23463567342345"]);
+      expect(c.watchedAccounts).toEqual([]);
+    });
+
+    test("from S3 (PXSTREAM_CONFIG_KEY): an object in the state bucket, read later", () => {
+      const c = loadConfig({ ...NO_LIST, PXSTREAM_CONFIG_KEY: "pxstream/config.json" }, "push");
+      expect(c.document).toEqual({ kind: "object", bucket: "infosec-workloads-info", key: "pxstream/config.json" });
+      expect(problems({ ...NO_LIST, PXSTREAM_STATE_BUCKET: undefined, PXSTREAM_CONFIG_KEY: "c.json" }, "push").problems).toEqual([
+        "PXSTREAM_CONFIG_KEY names an object in PXSTREAM_STATE_BUCKET, which is not set",
+      ]);
+    });
+
+    test("the document's problems are listed with the environment's, each prefixed", () => {
+      const err = problems({ ...NO_LIST, PXSTREAM_LOG_GROUPS: "", PXSTREAM_CONFIG: JSON.stringify({ accounts: { "1": "" }, rules: [{ name: "x", minAmout: 1 }, { name: "x" }] }) });
+      expect(err.problems).toEqual([
+        "PXSTREAM_LOG_GROUPS is required: comma-separated log group names to read",
+        expect.stringMatching(/^PXSTREAM_CONFIG: rules\[0\] \("x"\): unknown field "minAmout"/),
+        expect.stringMatching(/^PXSTREAM_CONFIG: rules\[1\] \("x"\)\.name "x" is also the name of rules\[0\]/),
+      ]);
+      expect(problems({ ...NO_LIST, PXSTREAM_CONFIG: "{not json" }).problems).toEqual([expect.stringMatching(/^PXSTREAM_CONFIG: the document is not valid JSON/)]);
+    });
+
+    test("one way only; without any, PXSTREAM_WATCHED_ACCOUNTS is required", () => {
+      expect(problems({ ...NO_LIST, PXSTREAM_CONFIG: JSON.stringify(DOC), PXSTREAM_CONFIG_KEY: "c.json" }).problems).toEqual([
+        "PXSTREAM_CONFIG and PXSTREAM_CONFIG_KEY are both set: give the configuration document one way",
+      ]);
+      expect(problems(NO_LIST).problems).toEqual([expect.stringMatching(/^PXSTREAM_WATCHED_ACCOUNTS is required: .* \(or a configuration document: PXSTREAM_CONFIG_KEY or PXSTREAM_CONFIG\)$/)]);
+    });
+
+    test("newReceiver needs PXSTREAM_RECEIVER_KEY_PARAMETER; stateful rules of push runs need the state bucket", () => {
+      const doc = JSON.stringify({ accounts: { "1": "" }, rules: [{ name: "chave nova", newReceiver: { days: 30 } }, { name: "rajada", window: { minutes: 10, count: 5 } }] });
+      expect(problems({ ...NO_LIST, PXSTREAM_CONFIG: doc }).problems).toEqual([
+        'PXSTREAM_CONFIG: rule "chave nova" uses newReceiver, which needs PXSTREAM_RECEIVER_KEY_PARAMETER (the SSM SecureString with the HMAC key for receiver hashes)',
+      ]);
+      const push = { ...NO_LIST, PXSTREAM_CONFIG: doc, PXSTREAM_STATE_BUCKET: undefined, PXSTREAM_RECEIVER_KEY_PARAMETER: "/pxstream/receiver-key" };
+      expect(problems(push, "push").problems).toEqual([
+        'PXSTREAM_CONFIG: rules "chave nova", "rajada" keep state between deliveries, which needs PXSTREAM_STATE_BUCKET (the state lives in the checkpoint)',
+      ]);
+      expect(loadConfig({ ...push, PXSTREAM_STATE_BUCKET: "b-u-c" }, "push").receiverKeyParameter).toBe("/pxstream/receiver-key");
+      expect(problems({ ...VALID, PXSTREAM_RECEIVER_KEY_PARAMETER: "bad name!" }).problems).toEqual([expect.stringMatching(/PXSTREAM_RECEIVER_KEY_PARAMETER is not a valid SSM parameter name/)]);
+    });
   });
 });
