@@ -1,10 +1,12 @@
 // The Lambda entry point: reads the configuration, picks the run for the
 // trigger, and reports. Everything it composes is in its own module.
 import { randomUUID } from "node:crypto";
-import { loadConfig, type Config } from "./core/config.js";
+import { loadConfig, type Config, type RunMode } from "./core/config.js";
+import type { CompiledRules } from "./core/rules.js";
 import { decodeDelivery, isSubscriptionEvent } from "./core/subscription.js";
 import { metricsDocument, newSummary, type Counters, type RunSummary } from "./core/summary.js";
 import { logsClient, s3Client, ssmClient } from "./io/aws-clients.js";
+import { loadRules } from "./io/config-object.js";
 import { DryRunCheckpoint, LeasedCheckpoint, type RunCheckpoint } from "./io/leased-checkpoint.js";
 import { readLogGroup } from "./io/log-source.js";
 import { dryRunNotifier, slackNotifier, type Notifier } from "./io/notifier.js";
@@ -46,6 +48,12 @@ export interface Adapters {
   readonly logs: (counters: Counters) => LogSource;
   /** The Slack notifier of a run that posts (not used by dry runs). */
   readonly notifier: (config: Config, remainingMs: () => number, counters: Counters) => Promise<Notifier>;
+  /** The watch list and rules (the S3 document, the receiver HMAC key); AWS's when not given. */
+  readonly rules?: (config: Config, mode: RunMode, counters: Counters) => Promise<CompiledRules>;
+}
+
+function awsRules(config: Config, mode: RunMode, counters: Counters): Promise<CompiledRules> {
+  return loadRules(config, mode, { s3: () => s3Client(), ssm: () => ssmClient(), counters });
 }
 
 export const AWS_ADAPTERS: Adapters = {
@@ -100,16 +108,18 @@ export function createHandler(partial: Partial<HandlerDeps> = {}): Handler {
       const config = loadConfig(deps.env(), mode);
       summary = newSummary(mode, config.dryRun);
       const notifier = notifierFor(deps, config, remainingMs, summary);
+      // An invalid document (inline or in S3) fails here, every problem named, before any log is read.
+      const rules = await (deps.adapters.rules ?? awsRules)(config, mode, summary);
       const owner = context.awsRequestId ?? randomUUID();
       const warn = deps.outputs.failure;
       const store = config.stateBucket === undefined ? null : deps.adapters.store(config, summary);
       const checkpointFor = (role: "scheduled" | "push"): RunCheckpoint =>
         store === null || config.dryRun ? new DryRunCheckpoint(store) : new LeasedCheckpoint(store, { owner, now: deps.now, warn, role });
       if (isSubscriptionEvent(event)) {
-        const delivery = decodeDelivery(event, watchFor(config.watchedAccounts));
-        await pushRun({ config, delivery, checkpoint: checkpointFor("push"), shared: store !== null, notifier, functionName, remainingMs, now: deps.now, summary });
+        const delivery = decodeDelivery(event, watchFor(rules.watchAccounts));
+        await pushRun({ config, rules, delivery, checkpoint: checkpointFor("push"), shared: store !== null, notifier, functionName, remainingMs, now: deps.now, summary });
       } else {
-        await scheduledRun({ config, checkpoint: checkpointFor("scheduled"), logs: deps.adapters.logs(summary), notifier, functionName, owner, remainingMs, now: deps.now, summary });
+        await scheduledRun({ config, rules, checkpoint: checkpointFor("scheduled"), logs: deps.adapters.logs(summary), notifier, functionName, owner, remainingMs, now: deps.now, summary });
       }
       succeeded = true;
       return summary;

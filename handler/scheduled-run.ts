@@ -5,7 +5,8 @@ import { collect, combine, NOTHING_COLLECTED, type Collected } from "./core/coll
 import type { Config } from "./core/config.js";
 import type { LogEvent } from "./core/log-event.js";
 import { planRun, type TimeWindow } from "./core/plan.js";
-import { renderGapWarning, renderReport, type ReportContext, type SlackMessage } from "./core/render.js";
+import { renderGapWarning, renderMatches, type ReportContext, type ReportItem, type SlackMessage } from "./core/render.js";
+import { evaluateForRun, type CompiledRules, type RunEvaluation } from "./core/rules.js";
 import type { RunSummary } from "./core/summary.js";
 import { watchList, type WatchList } from "./core/watch.js";
 import type { RunCheckpoint } from "./io/leased-checkpoint.js";
@@ -18,6 +19,8 @@ export interface LogSource {
 
 export interface ScheduledDeps {
   readonly config: Config;
+  /** What to report (core/rules.ts): the watch list is every account some rule can match. */
+  readonly rules: CompiledRules;
   readonly checkpoint: RunCheckpoint;
   readonly logs: LogSource;
   /** Resolved once the run knows it may post (a missing webhook fails before any log is read). */
@@ -62,7 +65,7 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
   const firstWindowStart = start.scannedUntil === null ? (plan.slices[0]?.start ?? null) : null;
   summary.slices.planned = plan.slices.length;
   summary.unscanned = plan.gap;
-  const watch = watchList(config.watchedAccounts);
+  const watch = watchList(d.rules.watchAccounts);
   const leaseUntil = (): number => d.now() + d.remainingMs() + 5_000;
   let total = 0n;
 
@@ -74,28 +77,32 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
         summary.slices.pending = plan.slices.length - i;
         break;
       }
-      const found = await scan(d.logs, config.logGroups, slice, watch, checkpoint.unavailable());
+      const unavailable = checkpoint.unavailable();
+      const found = await scan(d.logs, config.logGroups, slice, watch, unavailable);
       countScan(summary, found);
+      // The rules decide what of the slice is reported; their state goes into the checkpoint with the keys.
+      const evaluation = evaluateForRun(d.rules, found.cashOuts, checkpoint.state.rules, (k) => unavailable.has(k), slice.end);
+      countRules(summary, evaluation);
       // The first slice also reports what push runs held back or could not post.
       const withHeld = i === 0 && Object.keys(checkpoint.state.held).length > 0;
       const gap = i === 0 ? plan.gap : null;
 
       let mine: readonly CashOut[] = [];
-      if (found.cashOuts.length > 0 || withHeld || gap !== null) {
+      if (evaluation.cashOuts.length > 0 || withHeld || gap !== null) {
         if (!checkpoint.holdsLease) {
           summary.lease = await checkpoint.acquire(leaseUntil(), firstWindowStart);
           if (summary.lease === "lost") return;
         }
         // A push run may have taken some of them since the scan: only what this run claimed is its to post.
-        mine = (await checkpoint.claim(found.cashOuts, leaseUntil(), { withHeld })).mine;
+        mine = (await checkpoint.claim(evaluation.cashOuts, leaseUntil(), { withHeld })).mine;
         const claimed = new Set(mine.map((c) => c.key));
-        summary.duplicates += found.cashOuts.filter((c) => !claimed.has(c.key)).length;
+        summary.duplicates += evaluation.cashOuts.filter((c) => !claimed.has(c.key)).length;
       }
 
-      const ctx: ReportContext = { functionName: d.functionName, logGroups: config.logGroups, window: slice };
-      const messages = renderReport(mine, ctx);
+      const ctx = reportContext(d.rules, { functionName: d.functionName, logGroups: config.logGroups, window: slice });
+      const messages = renderMatches(reportItems(mine, evaluation), ctx);
       if (gap !== null) messages.unshift(renderGapWarning(gap, ctx));
-      await sendAndRecord(messages, mine, notifier, checkpoint, summary, config.dryRun);
+      await sendAndRecord(messages, mine, notifier, checkpoint, summary, config.dryRun, evaluation);
 
       const sliceTotals = totalsOf(mine);
       summary.matched += sliceTotals.count;
@@ -105,7 +112,7 @@ export async function scheduledRun(d: ScheduledDeps): Promise<void> {
       summary.windowEnd = slice.end;
       summary.slices.completed++;
 
-      if (!(await checkpoint.advance(slice.end, mine, config.overlapMs))) {
+      if (!(await checkpoint.advance(slice.end, mine, config.overlapMs, evaluation.update()))) {
         summary.lease = "lost";
         return;
       }
@@ -153,12 +160,36 @@ async function sendAndRecord(
   checkpoint: RunCheckpoint,
   summary: RunSummary,
   dryRun: boolean,
+  evaluation: RunEvaluation,
 ): Promise<void> {
+  const sent = new Set<string>();
   for (const [n, message] of messages.entries()) {
     await notifier.send([message]);
     if (!dryRun) summary.notified++;
     const keys = new Set(message.keys ?? []);
+    for (const k of keys) sent.add(k);
     if (n === messages.length - 1 || keys.size === 0) continue;
-    await checkpoint.recordSent(cashOuts.filter((c) => keys.has(c.key)));
+    // The rule state goes with the keys: what Slack has not taken yet stays to be reported.
+    await checkpoint.recordSent(
+      cashOuts.filter((c) => keys.has(c.key)),
+      evaluation.update(new Set(sent)),
+    );
   }
+}
+
+/** What a slice reports and why: its matches, and the CashOuts push runs held back (their rules were named when they matched). */
+export function reportItems(mine: readonly CashOut[], evaluation: RunEvaluation): ReportItem[] {
+  const byKey = new Map(evaluation.matches.map((m) => [m.cashOut.key, m]));
+  return mine.map((c) => byKey.get(c.key) ?? { cashOut: c, rules: [], mentions: [] });
+}
+
+/** Labels beside accounts, and the rules by name when the document has rules. */
+export function reportContext(rules: CompiledRules, base: ReportContext): ReportContext {
+  const withLabels = { ...base, labels: rules.labels };
+  return rules.explicit ? { ...withLabels, rules: rules.rules } : withLabels;
+}
+
+export function countRules(summary: RunSummary, e: RunEvaluation): void {
+  summary.ruleStateForgotten += e.forgotten.windowEntries + e.forgotten.pending + e.forgotten.receivers;
+  if (e.stateProblem !== null) summary.ruleStateProblem = e.stateProblem;
 }

@@ -53,6 +53,10 @@ export interface RunSummary extends Counters {
   cursorLagSeconds: number | null;
   durationMs: number;
   malformedSamples: Array<{ id: string; logGroup: string; reason: string }>;
+  /** Rule state the bounds made this run forget (window members, waiting CashOuts' details, receivers: README "Rules"). */
+  ruleStateForgotten: number;
+  /** Why the stored rule state was unreadable and started over, or null. */
+  ruleStateProblem: string | null;
 }
 
 export function newSummary(mode: RunSummary["mode"], dryRun: boolean): RunSummary {
@@ -77,6 +81,8 @@ export function newSummary(mode: RunSummary["mode"], dryRun: boolean): RunSummar
     cursorLagSeconds: null,
     durationMs: 0,
     malformedSamples: [],
+    ruleStateForgotten: 0,
+    ruleStateProblem: null,
   };
 }
 

@@ -1,5 +1,7 @@
 // scheduledRun with in-memory fakes of its ports (checkpoint store, log source,
 // notifier, clock): every failure point, in milliseconds, no AWS and no network.
+import { documentFromWatchedAccounts } from "../../handler/core/config-document.js";
+import { compileRules, type CompiledRules } from "../../handler/core/rules.js";
 import { describe, expect, test } from "vitest";
 import { encodeCheckpoint, EMPTY_CHECKPOINT, type Checkpoint } from "../../handler/core/checkpoint.js";
 import { loadConfig, type Config } from "../../handler/core/config.js";
@@ -24,7 +26,7 @@ interface Rig {
   run(): Promise<void>;
 }
 
-function rig(opts: { env?: Record<string, string>; stored?: Checkpoint | string; dryRun?: boolean } = {}): Rig {
+function rig(opts: { env?: Record<string, string>; stored?: Checkpoint | string; dryRun?: boolean; rules?: CompiledRules } = {}): Rig {
   const config = loadConfig(
     { PXSTREAM_LOG_GROUPS: GROUP, PXSTREAM_WATCHED_ACCOUNTS: WATCHED, PXSTREAM_STATE_BUCKET: "state", SLACK_WEBHOOK: "https://hooks.example/x", PXSTREAM_DRY_RUN: String(opts.dryRun ?? false), ...opts.env },
     "scheduled",
@@ -43,6 +45,7 @@ function rig(opts: { env?: Record<string, string>; stored?: Checkpoint | string;
       const checkpoint = config.dryRun ? new DryRunCheckpoint(r.store) : new LeasedCheckpoint(r.store, { owner: OWNER, now, warn: () => {}, role: "scheduled", pause: async () => {} });
       await scheduledRun({
         config,
+        rules: opts.rules ?? compileRules(documentFromWatchedAccounts(config.watchedAccounts), { latenessMs: config.overlapMs }),
         checkpoint,
         logs: r.logs,
         notifier: async () => r.notifier,
