@@ -4,10 +4,7 @@
 // operator fixes a document in one edit, not one problem per failed run.
 
 /** Which accounts a rule looks at. */
-export type AccountSelector =
-  | { readonly kind: "watched" }
-  | { readonly kind: "every" }
-  | { readonly kind: "list"; readonly accounts: readonly string[] };
+export type AccountSelector = { readonly kind: "watched" } | { readonly kind: "every" } | { readonly kind: "list"; readonly accounts: readonly string[] };
 
 export type WindowSpec =
   | { readonly minutes: number; readonly count: number; readonly sum?: undefined }
@@ -123,11 +120,15 @@ function readAccounts(v: unknown, problems: string[]): Map<string, string> {
       continue;
     }
     if (!accountName(account)) {
-      if (badNames++ < 5) problems.push(`accounts: ${JSON.stringify(account)} is not an account name (non-empty, no surrounding spaces, at most ${DOCUMENT_LIMITS.accountChars} characters)`);
+      if (badNames++ < 5)
+        problems.push(
+          `accounts: ${JSON.stringify(account)} is not an account name (non-empty, no surrounding spaces, at most ${DOCUMENT_LIMITS.accountChars} characters)`,
+        );
       continue;
     }
     if (typeof label !== "string" || label.length > DOCUMENT_LIMITS.labelChars) {
-      if (badLabels++ < 5) problems.push(`accounts.${account}: the label must be a string of at most ${DOCUMENT_LIMITS.labelChars} characters ("" for none; got ${kind(label)})`);
+      if (badLabels++ < 5)
+        problems.push(`accounts.${account}: the label must be a string of at most ${DOCUMENT_LIMITS.labelChars} characters ("" for none; got ${kind(label)})`);
       continue;
     }
     accounts.set(account, label);
@@ -286,7 +287,8 @@ export function validateConfigDocument(value: unknown): DocumentResult {
   const rules: RuleSpec[] = [];
   if (explicitRules) {
     if (!Array.isArray(value.rules)) problems.push(`rules must be a list of rules (got ${kind(value.rules)})`);
-    else if (value.rules.length === 0) problems.push("rules is an empty list: nothing would ever be reported (omit rules to alert on every CashOut of the watched accounts)");
+    else if (value.rules.length === 0)
+      problems.push("rules is an empty list: nothing would ever be reported (omit rules to alert on every CashOut of the watched accounts)");
     else {
       if (value.rules.length > DOCUMENT_LIMITS.rules) problems.push(`rules has ${value.rules.length} rules; at most ${DOCUMENT_LIMITS.rules} are allowed`);
       const names = new Map<string, number>();
@@ -302,7 +304,8 @@ export function validateConfigDocument(value: unknown): DocumentResult {
   if (accounts.size === 0 && value.accounts !== undefined && !isRecord(value.accounts)) {
     // The shape problem is already reported.
   } else if (accounts.size === 0) {
-    if (!explicitRules) problems.push('accounts is empty and there are no rules: nothing would ever be reported (add accounts, or a rule with "accounts": "*")');
+    if (!explicitRules)
+      problems.push('accounts is empty and there are no rules: nothing would ever be reported (add accounts, or a rule with "accounts": "*")');
     for (const [i, r] of Array.isArray(value.rules) ? value.rules.entries() : []) {
       if (isRecord(r) && (r.accounts === undefined || r.accounts === "watched")) {
         const name = typeof r.name === "string" ? ` (${JSON.stringify(r.name)})` : "";

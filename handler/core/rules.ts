@@ -16,6 +16,7 @@
 //   hour it last paid each, and the hour pxstream began to watch its payments.
 import { createHash } from "node:crypto";
 import type { CashOut } from "./cash-out.js";
+import type { JsonValue, RulesUpdate } from "./checkpoint.js";
 import { mentionMarkup, type ConfigDocument, type RuleSpec } from "./config-document.js";
 import { maskPixKey } from "./mask.js";
 import { receiverHasher, RECEIVER_HASH_BYTES, type ReceiverHasher } from "./receiver-hash.js";
@@ -196,7 +197,8 @@ function stateProblem(value: Record<string, unknown>): string | null {
     for (const entries of Object.values(byAccount)) {
       if (!Array.isArray(entries)) return "window members are not a list";
       for (const e of entries as unknown[]) {
-        if (!Array.isArray(e) || e.length !== 3 || !Number.isSafeInteger(e[0]) || !Number.isSafeInteger(e[1]) || typeof e[2] !== "string") return "a window member is not [timestamp, amount, id]";
+        if (!Array.isArray(e) || e.length !== 3 || !Number.isSafeInteger(e[0]) || !Number.isSafeInteger(e[1]) || typeof e[2] !== "string")
+          return "a window member is not [timestamp, amount, id]";
       }
     }
   }
@@ -220,12 +222,19 @@ export function decodeRuleState(value: unknown): { readonly state: RuleState; re
   if (value === undefined || value === null) return { state: EMPTY_RULE_STATE, problem: null };
   if (!isRecord(value)) return { state: EMPTY_RULE_STATE, problem: "the rule state is not an object" };
   const problem = stateProblem(value);
-  return problem === null ? { state: value as unknown as RuleState, problem: null } : { state: EMPTY_RULE_STATE, problem: `the rule state is unreadable (${problem})` };
+  return problem === null
+    ? { state: value as unknown as RuleState, problem: null }
+    : { state: EMPTY_RULE_STATE, problem: `the rule state is unreadable (${problem})` };
 }
 
 /** True when the state holds nothing: the checkpoint can leave the field out. */
 export function isEmptyRuleState(s: RuleState): boolean {
-  return Object.keys(s.windows).length === 0 && Object.keys(s.pending).length === 0 && Object.keys(s.receivers.accounts).length === 0 && s.receivers.every === undefined;
+  return (
+    Object.keys(s.windows).length === 0 &&
+    Object.keys(s.pending).length === 0 &&
+    Object.keys(s.receivers.accounts).length === 0 &&
+    s.receivers.every === undefined
+  );
 }
 
 interface AccountMemory {
@@ -430,7 +439,10 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
         continue;
       }
       let byAccount = qualifying.get(ri);
-      if (!byAccount) qualifying.set(ri, (byAccount = new Map()));
+      if (!byAccount) {
+        byAccount = new Map();
+        qualifying.set(ri, byAccount);
+      }
       const list = byAccount.get(c.account);
       if (list) list.push(c);
       else byAccount.set(c.account, [c]);
@@ -508,7 +520,12 @@ function restoredCashOut(account: string, e: WindowEntry, details: PendingDetail
 }
 
 /** Records a batch's effect on a state: its window members and payments, what was reported, then the bounds. */
-function applyEffect(rules: CompiledRules, effect: Effect, current: RuleState, sent: ReadonlySet<string> | undefined): { state: RuleState; forgotten: Forgotten } {
+function applyEffect(
+  rules: CompiledRules,
+  effect: Effect,
+  current: RuleState,
+  sent: ReadonlySet<string> | undefined,
+): { state: RuleState; forgotten: Forgotten } {
   const forgotten = { windowEntries: 0, pending: 0, receivers: 0 };
   const reported = new Set<string>();
   const unsent = new Set<string>();
@@ -600,7 +617,14 @@ function memoryOf(state: RuleState): Map<string, AccountMemory> {
 }
 
 /** Judges each CashOut's receiver against the state (new or not is then decided per rule) and lists the payments to remember. */
-function judgeReceivers(rules: CompiledRules, batch: readonly CashOut[], state: RuleState, now: number, judged: Map<string, ReceiverJudgement>, payments: Payment[]): number | undefined {
+function judgeReceivers(
+  rules: CompiledRules,
+  batch: readonly CashOut[],
+  state: RuleState,
+  now: number,
+  judged: Map<string, ReceiverJudgement>,
+  payments: Payment[],
+): number | undefined {
   const nowHour = Math.floor(now / HOUR_MS);
   const every = rules.receiverEvery ? (state.receivers.every ?? nowHour) : undefined;
   const memory = memoryOf(state);
@@ -625,7 +649,13 @@ function judgeReceivers(rules: CompiledRules, batch: readonly CashOut[], state: 
 }
 
 /** The receiver memory after a batch's payments (not those of matches Slack did not take), with retention and bounds. */
-function rememberReceivers(rules: CompiledRules, effect: Effect, current: RuleState, unsent: ReadonlySet<string>, forgotten: { receivers: number }): RuleState["receivers"] {
+function rememberReceivers(
+  rules: CompiledRules,
+  effect: Effect,
+  current: RuleState,
+  unsent: ReadonlySet<string>,
+  forgotten: { receivers: number },
+): RuleState["receivers"] {
   const nowHour = Math.floor(effect.now / HOUR_MS);
   const every = rules.receiverEvery ? (current.receivers.every ?? effect.every ?? nowHour) : undefined;
   const memory = memoryOf(current);
@@ -634,7 +664,10 @@ function rememberReceivers(rules: CompiledRules, effect: Effect, current: RuleSt
     // A new receiver whose alert Slack did not take stays new: the next run reports it.
     if (unsent.has(p.key)) continue;
     let m = memory.get(p.account);
-    if (m === undefined) memory.set(p.account, (m = { since: every ?? nowHour, records: new Map() }));
+    if (m === undefined) {
+      m = { since: every ?? nowHour, records: new Map() };
+      memory.set(p.account, m);
+    }
     if (p.hour > (m.records.get(p.hash) ?? -1)) m.records.set(p.hash, p.hour);
   }
 
@@ -671,4 +704,57 @@ function rememberReceivers(rules: CompiledRules, effect: Effect, current: RuleSt
     if (m !== undefined) accounts[account] = encodeMemory(m);
   }
   return every === undefined ? { accounts } : { every, accounts };
+}
+
+// ---------------------------------------------------------------- the runs' side of the seam
+
+export interface RunEvaluation {
+  /** What to report: the matches the checkpoint does not hold yet, oldest first. */
+  readonly matches: readonly RuleMatch[];
+  readonly cashOuts: readonly CashOut[];
+  /** Why the stored rule state was set aside (unreadable), or null. */
+  readonly stateProblem: string | null;
+  readonly forgotten: Forgotten;
+  /**
+   * The checkpoint's next rule state once Slack accepted the messages carrying
+   * `sent` (every match when omitted), recorded on whatever state the checkpoint
+   * holds when the write lands (the checkpoint owner re-runs it on a conflict).
+   */
+  update(sent?: ReadonlySet<string>): RulesUpdate;
+}
+
+/** The rule state as the checkpoint stores it: absent when empty. */
+export function storedRuleState(s: RuleState): JsonValue | undefined {
+  // RuleState is JSON by construction (numbers, strings, arrays, plain objects); the cast only drops its field names.
+  return isEmptyRuleState(s) ? undefined : (s as unknown as JsonValue);
+}
+
+/**
+ * A run's evaluation: the stored state decoded, the rules evaluated on the
+ * candidates, the matches the checkpoint already has (`reported`) dropped
+ * (a run that stopped half-way recorded them without this state).
+ */
+export function evaluateForRun(
+  rules: CompiledRules,
+  candidates: readonly CashOut[],
+  stored: JsonValue | undefined,
+  reported: (key: string) => boolean,
+  now: number,
+): RunEvaluation {
+  const { state, problem } = decodeRuleState(stored);
+  const e = evaluateRules(rules, candidates, state, now);
+  const matches = e.matches.filter((m) => !reported(m.cashOut.key));
+  const keys = new Set(matches.map((m) => m.cashOut.key));
+  return {
+    matches,
+    cashOuts: matches.map((m) => m.cashOut),
+    stateProblem: problem,
+    forgotten: e.forgotten,
+    update: (sent) => (current) => {
+      const base = decodeRuleState(current).state;
+      // What the checkpoint already had counts as sent: it was reported before.
+      const delivered = new Set([...e.matches.map((m) => m.cashOut.key).filter((k) => !keys.has(k)), ...(sent ?? keys)]);
+      return storedRuleState(e.apply(base, delivered).state);
+    },
+  };
 }

@@ -61,7 +61,9 @@ export interface RulePorts {
   readonly counters: Pick<Counters, "awsRetries">;
 }
 
-let compiled: { readonly document: ConfigDocument; readonly secret: string | undefined; readonly latenessMs: number; readonly rules: CompiledRules } | undefined;
+let compiled:
+  | { readonly document: ConfigDocument; readonly secret: string | undefined; readonly latenessMs: number; readonly rules: CompiledRules }
+  | undefined;
 
 /**
  * The run's rules: from PXSTREAM_WATCHED_ACCOUNTS, PXSTREAM_CONFIG or the S3

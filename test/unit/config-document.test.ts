@@ -1,17 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { documentFromWatchedAccounts, mentionMarkup, parseConfigDocument, validateConfigDocument, type ConfigDocument } from "../../handler/core/config-document.js";
-
-// The example of the contract's section "Configuration document" (copied from the product's runtime contract).
-export const CONTRACT_EXAMPLE = {
-  accounts: { "23463567342345": "Tesouraria", "23463123442346": "" },
-  rules: [
-    { name: "contas vigiadas" },
-    { name: "acima de R$ 50 mil", accounts: "*", minAmount: 5000000, mention: "here" },
-    { name: "noite", hours: [20, 6], window: { minutes: 600, sum: 100000 } },
-    { name: "rajada", window: { minutes: 10, count: 5 } },
-    { name: "chave nova", newReceiver: { days: 30 } },
-  ],
-};
+import {
+  documentFromWatchedAccounts,
+  mentionMarkup,
+  parseConfigDocument,
+  validateConfigDocument,
+  type ConfigDocument,
+} from "../../handler/core/config-document.js";
+import { CONTRACT_EXAMPLE } from "./document-fixtures.js";
 
 function ok(value: unknown): ConfigDocument {
   const r = validateConfigDocument(value);
@@ -49,7 +44,12 @@ describe("the configuration document", () => {
   });
 
   test("a list of accounts, user and group mentions", () => {
-    const d = ok({ rules: [{ name: "x", accounts: ["1", "2"], mention: "U024BE7LH" }, { name: "y", accounts: "*", mention: "SAZ94GDB8" }] });
+    const d = ok({
+      rules: [
+        { name: "x", accounts: ["1", "2"], mention: "U024BE7LH" },
+        { name: "y", accounts: "*", mention: "SAZ94GDB8" },
+      ],
+    });
     expect(d.rules[0]).toEqual({ name: "x", accounts: { kind: "list", accounts: ["1", "2"] }, mention: { kind: "user", id: "U024BE7LH" } });
     expect(d.rules[1]?.mention).toEqual({ kind: "group", id: "SAZ94GDB8" });
   });
@@ -98,18 +98,34 @@ describe("the configuration document", () => {
       /rules\[11\] \("l"\)\.accounts lists "1" twice/,
       /rules\[12\] must be an object/,
     ];
-    for (const re of expected) expect(p.some((x) => re.test(x)), `${re} in\n${p.join("\n")}`).toBe(true);
+    for (const re of expected)
+      expect(
+        p.some((x) => re.test(x)),
+        `${re} in\n${p.join("\n")}`,
+      ).toBe(true);
     expect(p).toHaveLength(expected.length);
   });
 
   test("an empty watch list with no rule on every account is refused", () => {
     expect(problems({ accounts: {} })).toEqual([expect.stringMatching(/accounts is empty and there are no rules/)]);
     expect(problems({})).toEqual([expect.stringMatching(/accounts is empty and there are no rules/)]);
-    expect(problems({ rules: [{ name: "big", accounts: "*", minAmount: 1 }, { name: "noite", hours: [20, 6] }] })).toEqual([
-      expect.stringMatching(/rules\[1\] \("noite"\) looks at the watched accounts, but accounts is empty/),
-    ]);
+    expect(
+      problems({
+        rules: [
+          { name: "big", accounts: "*", minAmount: 1 },
+          { name: "noite", hours: [20, 6] },
+        ],
+      }),
+    ).toEqual([expect.stringMatching(/rules\[1\] \("noite"\) looks at the watched accounts, but accounts is empty/)]);
     // A rule on every account, or on its own list, needs no watch list.
-    expect(ok({ rules: [{ name: "big", accounts: "*", minAmount: 1 }, { name: "duas", accounts: ["1", "2"] }] }).accounts.size).toBe(0);
+    expect(
+      ok({
+        rules: [
+          { name: "big", accounts: "*", minAmount: 1 },
+          { name: "duas", accounts: ["1", "2"] },
+        ],
+      }).accounts.size,
+    ).toBe(0);
   });
 
   test("empty rules, wrong shapes and the bounds", () => {

@@ -14,7 +14,7 @@ import {
   type Evaluation,
   type RuleState,
 } from "../../handler/core/rules.js";
-import { CONTRACT_EXAMPLE } from "./config-document.test.js";
+import { CONTRACT_EXAMPLE } from "./document-fixtures.js";
 import { cashOut, prng, randInt } from "./fixtures.js";
 
 const MIN = 60_000;
@@ -47,7 +47,11 @@ function names(e: Evaluation): Record<string, readonly string[]> {
 }
 
 /** Runs batches one after the other, the state carried between them, dropping what was reported (as the runs' checkpoint does). */
-function runBatches(rules: CompiledRules, batches: ReadonlyArray<{ readonly cashOuts: readonly CashOut[]; readonly now: number }>, start: RuleState = EMPTY_RULE_STATE) {
+function runBatches(
+  rules: CompiledRules,
+  batches: ReadonlyArray<{ readonly cashOuts: readonly CashOut[]; readonly now: number }>,
+  start: RuleState = EMPTY_RULE_STATE,
+) {
   let state = start;
   const reported = new Map<string, readonly string[]>();
   const perBatch: Evaluation[] = [];
@@ -71,7 +75,11 @@ function runBatches(rules: CompiledRules, batches: ReadonlyArray<{ readonly cash
 
 describe("compiling", () => {
   test("the watch list is the union of what the rules look at; * makes it every account", () => {
-    expect(rulesOf({ accounts: { "1": "", "2": "" }, rules: [{ name: "a" }, { name: "b", accounts: ["3"] }] }).watchAccounts.toSorted()).toEqual(["1", "2", "3"]);
+    expect(rulesOf({ accounts: { "1": "", "2": "" }, rules: [{ name: "a" }, { name: "b", accounts: ["3"] }] }).watchAccounts.toSorted()).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
     expect(rulesOf(CONTRACT_EXAMPLE).watchAccounts).toEqual(["*"]);
     expect(rulesOf(CONTRACT_EXAMPLE).stateful).toBe(true);
     expect(rulesOf({ accounts: { "1": "" } }).stateful).toBe(false);
@@ -184,7 +192,10 @@ describe("stateless rules", () => {
     const small = co({ amount: 50, account: OTHER });
     const e = evaluateRules(rules, [big, small, big], EMPTY_RULE_STATE, 0);
     expect(e.matches).toHaveLength(2);
-    expect(e.matches.find((m) => m.cashOut.key === big.key)).toMatchObject({ rules: ["vigiadas", "grande", "qualquer", "também grande"], mentions: ["<!channel>", "<@U024BE7LH>"] });
+    expect(e.matches.find((m) => m.cashOut.key === big.key)).toMatchObject({
+      rules: ["vigiadas", "grande", "qualquer", "também grande"],
+      mentions: ["<!channel>", "<@U024BE7LH>"],
+    });
     expect(e.matches.find((m) => m.cashOut.key === small.key)).toMatchObject({ rules: ["qualquer"], mentions: ["<@U024BE7LH>"] });
   });
 });
@@ -230,7 +241,12 @@ describe("window rules", () => {
   test("only the same account's qualifying CashOuts count towards a group", () => {
     const rules = rulesOf({ accounts: { "1": "", "2": "" }, rules: [{ name: "rajada grande", minAmount: 100, window: { minutes: 10, count: 3 } }] });
     const t = local(10);
-    const cs = [co({ account: "1", timestamp: t, amount: 100 }), co({ account: "2", timestamp: t + 1, amount: 100 }), co({ account: "1", timestamp: t + 2, amount: 99 }), co({ account: "1", timestamp: t + 3, amount: 100 })];
+    const cs = [
+      co({ account: "1", timestamp: t, amount: 100 }),
+      co({ account: "2", timestamp: t + 1, amount: 100 }),
+      co({ account: "1", timestamp: t + 2, amount: 99 }),
+      co({ account: "1", timestamp: t + 3, amount: 100 }),
+    ];
     expect(evaluateRules(rules, cs, EMPTY_RULE_STATE, t).matches).toEqual([]);
     const third = co({ account: "1", timestamp: t + 4, amount: 500 });
     expect(evaluateRules(rules, [...cs, third], EMPTY_RULE_STATE, t).matches.map((m) => m.cashOut.key)).toEqual([cs[0]?.key, cs[3]?.key, third.key]);
@@ -249,7 +265,16 @@ describe("window rules", () => {
     const run2 = evaluateRules(rules, [fifth], decodeRuleState(JSON.parse(stored)).state, t + 10 * MIN);
     expect(run2.matches.map((m) => m.cashOut.key)).toEqual([...first.map((c) => c.key), fifth.key]);
     const restored = run2.matches[0]?.cashOut;
-    expect(restored).toMatchObject({ key: first[0]?.key, timestamp: t, account: WATCHED, amount: first[0]?.amount, transactionId: "E0", logGroup: "/aws/lambda/pix-payload", receiverKey: undefined, receiverKeyMasked: "***.456.789-**" });
+    expect(restored).toMatchObject({
+      key: first[0]?.key,
+      timestamp: t,
+      account: WATCHED,
+      amount: first[0]?.amount,
+      transactionId: "E0",
+      logGroup: "/aws/lambda/pix-payload",
+      receiverKey: undefined,
+      receiverKeyMasked: "***.456.789-**",
+    });
     expect(run2.matches.every((m) => m.rules.join() === "rajada")).toBe(true);
     // The group's members are reported; one more within the window is reported alone.
     const sixth = co({ timestamp: t + 10 * MIN });
@@ -311,7 +336,10 @@ describe("window rules", () => {
 });
 
 describe("newReceiver", () => {
-  const doc = (days = 30, extra: Record<string, unknown> = {}) => ({ accounts: { [WATCHED]: "Tesouraria" }, rules: [{ name: "chave nova", newReceiver: { days }, ...extra }] });
+  const doc = (days = 30, extra: Record<string, unknown> = {}) => ({
+    accounts: { [WATCHED]: "Tesouraria" },
+    rules: [{ name: "chave nova", newReceiver: { days }, ...extra }],
+  });
   const start = local(10);
 
   test("learns for D days after it is turned on, then alerts on receivers not paid in the last D days", () => {
@@ -359,7 +387,13 @@ describe("newReceiver", () => {
     const cs = [co({ account: "1", receiverKey: key }), co({ account: "2", receiverKey: key })];
     const state = evaluateRules(rules, cs, EMPTY_RULE_STATE, cs[0]?.timestamp ?? 0).next;
     const json = JSON.stringify(state);
-    for (const needle of [key, normalizeReceiver(key), "456789", Buffer.from(normalizeReceiver(key)).toString("base64"), createHash("sha256").update(normalizeReceiver(key)).digest("base64").slice(0, 8)]) {
+    for (const needle of [
+      key,
+      normalizeReceiver(key),
+      "456789",
+      Buffer.from(normalizeReceiver(key)).toString("base64"),
+      createHash("sha256").update(normalizeReceiver(key)).digest("base64").slice(0, 8),
+    ]) {
       expect(json).not.toContain(needle);
     }
     const records = Object.values(state.receivers.accounts).map((s) => s.split("|")[1]?.slice(0, 8));
@@ -381,7 +415,9 @@ describe("newReceiver", () => {
 
   test("bounds: the least recently paid receivers of an account are forgotten first", () => {
     const rules = rulesOf({ rules: [{ name: "n", accounts: "*", newReceiver: { days: 365 } }] });
-    const cs = Array.from({ length: RULE_STATE_LIMITS.receiversPerAccount + 3 }, (_, i) => co({ account: "1", timestamp: start + i * HOUR, receiverKey: `r${i}@x.com` }));
+    const cs = Array.from({ length: RULE_STATE_LIMITS.receiversPerAccount + 3 }, (_, i) =>
+      co({ account: "1", timestamp: start + i * HOUR, receiverKey: `r${i}@x.com` }),
+    );
     const e = evaluateRules(rules, cs, EMPTY_RULE_STATE, start + cs.length * HOUR);
     expect(e.forgotten.receivers).toBe(3);
     const memory = e.next.receivers.accounts["1"] ?? "";
@@ -463,7 +499,8 @@ function reference(doc: typeof SPLIT_DOC, events: readonly CashOut[], turnedOn: 
   const sorted = [...events].sort((a, b) => a.timestamp - b.timestamp || (a.key < b.key ? -1 : 1));
   const out = new Set<string>();
   const watched = new Set(Object.keys(doc.accounts));
-  const hourOf = (ms: number): number => Number(new Intl.DateTimeFormat("en-GB", { timeZone: "America/Sao_Paulo", hour: "2-digit", hourCycle: "h23" }).format(ms));
+  const hourOf = (ms: number): number =>
+    Number(new Intl.DateTimeFormat("en-GB", { timeZone: "America/Sao_Paulo", hour: "2-digit", hourCycle: "h23" }).format(ms));
   for (const rule of doc.rules) {
     const looks = (c: CashOut): boolean => (rule.accounts === "*" ? true : watched.has(c.account));
     const qualifies = (c: CashOut, i: number): boolean => {
@@ -477,7 +514,15 @@ function reference(doc: typeof SPLIT_DOC, events: readonly CashOut[], turnedOn: 
         const span = rule.newReceiver.days * 24;
         const hour = Math.floor(c.timestamp / HOUR);
         if (c.receiverKey === undefined || hour < Math.floor(turnedOn / HOUR) + span) return false;
-        const paidBefore = sorted.slice(0, i).some((p) => p.account === c.account && p.receiverKey !== undefined && normalizeReceiver(p.receiverKey) === normalizeReceiver(c.receiverKey ?? "") && hour - Math.floor(p.timestamp / HOUR) <= span);
+        const paidBefore = sorted
+          .slice(0, i)
+          .some(
+            (p) =>
+              p.account === c.account &&
+              p.receiverKey !== undefined &&
+              normalizeReceiver(p.receiverKey) === normalizeReceiver(c.receiverKey ?? "") &&
+              hour - Math.floor(p.timestamp / HOUR) <= span,
+          );
         if (paidBefore) return false;
       }
       return true;
@@ -510,7 +555,14 @@ const SPLIT_DOC = {
     { name: "grande", accounts: "*", minAmount: 180_000 },
     { name: "rajada geral", accounts: "*", window: { minutes: 5, count: 3 } },
     { name: "chave nova", newReceiver: { days: 1 } },
-  ] as Array<{ name: string; accounts?: string; minAmount?: number; hours?: [number, number]; window?: { minutes: number; count: number } | { minutes: number; sum: number }; newReceiver?: { days: number } }>,
+  ] as Array<{
+    name: string;
+    accounts?: string;
+    minAmount?: number;
+    hours?: [number, number];
+    window?: { minutes: number; count: number } | { minutes: number; sum: number };
+    newReceiver?: { days: number };
+  }>,
 };
 
 function corpus(seed: number, n: number, t0: number): CashOut[] {
@@ -537,7 +589,9 @@ function corpus(seed: number, n: number, t0: number): CashOut[] {
 /** The order CashOuts reach pxstream: each arrives up to `maxDelay` after its timestamp. */
 function arrivals(events: readonly CashOut[], seed: number, maxDelay: number): Array<{ cashOut: CashOut; at: number }> {
   const rand = prng(seed);
-  return events.map((cashOut) => ({ cashOut, at: cashOut.timestamp + (maxDelay === 0 ? 0 : randInt(rand, 0, maxDelay)) })).sort((a, b) => a.at - b.at || (a.cashOut.key < b.cashOut.key ? -1 : 1));
+  return events
+    .map((cashOut) => ({ cashOut, at: cashOut.timestamp + (maxDelay === 0 ? 0 : randInt(rand, 0, maxDelay)) }))
+    .sort((a, b) => a.at - b.at || (a.cashOut.key < b.cashOut.key ? -1 : 1));
 }
 
 /** Splits arrivals into push deliveries of 1–5 events, each evaluated at the arrival of its last. */
