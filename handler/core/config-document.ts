@@ -301,9 +301,9 @@ export function validateConfigDocument(value: unknown): DocumentResult {
     rules.push(IMPLICIT_RULE);
   }
   // A rule on "watched" with nothing watched can never fire: almost certainly a mistake (a forgotten or misnamed "accounts").
-  if (accounts.size === 0 && value.accounts !== undefined && !isRecord(value.accounts)) {
-    // The shape problem is already reported.
-  } else if (accounts.size === 0) {
+  // (Only when none was given: invalid entries or a wrong shape are already reported, each.)
+  const given = value.accounts === undefined ? 0 : isRecord(value.accounts) ? Object.keys(value.accounts).length : -1;
+  if (given === 0) {
     if (!explicitRules)
       problems.push('accounts is empty and there are no rules: nothing would ever be reported (add accounts, or a rule with "accounts": "*")');
     for (const [i, r] of Array.isArray(value.rules) ? value.rules.entries() : []) {

@@ -70,7 +70,8 @@ export function invoke(w: World, env: Record<string, string>, event: unknown = {
   return withEnv(env, () => w.handler(event, ctx));
 }
 
-const TEXT = /^Pix CashOut: (\d+) eventos?, R\$[\u00a0 ]([\d.]+),(\d{2})/;
+// The contract's shape, after the mentions a rule's message begins with (`<!here> `, `<@U…> `…).
+const TEXT = /^(?:<[^>\s]+> )*Pix CashOut: (\d+) eventos?, R\$[\u00a0 ]([\d.]+),(\d{2})/;
 
 /** Counts and total (centavos) that Slack messages' top-level texts state, summed. */
 export function statedTotals(requests: readonly SlackRequest[]): { count: number; centavos: bigint } {

@@ -117,6 +117,8 @@ describe("the configuration document", () => {
         ],
       }),
     ).toEqual([expect.stringMatching(/rules\[1\] \("noite"\) looks at the watched accounts, but accounts is empty/)]);
+    // Invalid entries are reported once each, not again as an empty watch list.
+    expect(problems({ accounts: { "1": 7 }, rules: [{ name: "a" }] })).toEqual([expect.stringMatching(/accounts\.1: the label must be a string/)]);
     // A rule on every account, or on its own list, needs no watch list.
     expect(
       ok({
