@@ -27,9 +27,9 @@ export const RULE_STATE_LIMITS = {
   /** Window members kept per rule and account (the most recent). */
   windowEntriesPerAccount: 1_000,
   /** Window members kept over all rules and accounts (the most recent). */
-  windowEntries: 20_000,
+  windowEntries: 50_000,
   /** Window members no message has carried yet, kept with their details (the most recent). */
-  pending: 2_000,
+  pending: 3_000,
   /** Receivers remembered per account (the most recently paid). */
   receiversPerAccount: 1_000,
   /** Receivers remembered over all accounts (the most recently paid). */
@@ -162,49 +162,56 @@ function inHours(hours: readonly [number, number], ms: number): boolean {
 
 // ---------------------------------------------------------------- state
 
-/** A window member: timestamp, amount (centavos), id (a short hash of the event key). */
+/** A window member in memory: timestamp, amount (centavos), id (a short hash of the event key; "" once a message carried it). */
 export type WindowEntry = readonly [number, number, string];
-/** What a message shows of a CashOut no message has carried yet: event key, transactionId, masked receiver key. */
-export type PendingDetails = readonly [string, string, string];
+/** What a message shows of a CashOut no message has carried yet: event key, transactionId, masked receiver key, timestamp. */
+export type PendingDetails = readonly [string, string, string, number];
 
+/**
+ * The rule state, as the checkpoint's `rules` field holds it. Compact on
+ * purpose: the checkpoint is read and written by every run.
+ */
 export interface RuleState {
-  readonly v: 1;
-  /** Window id → account → members, oldest first. */
-  readonly windows: Readonly<Record<string, Readonly<Record<string, readonly WindowEntry[]>>>>;
+  readonly v: 2;
+  /**
+   * Window id → account → its members, oldest first, as `t,a[,id];t,a[,id]…`:
+   * t the timestamp in base 36 (the first absolute, then the difference from the
+   * one before), a the amount in base 36, id only while no message carried it.
+   */
+  readonly windows: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Member id → details, for members no message has carried yet. */
   readonly pending: Readonly<Record<string, PendingDetails>>;
   readonly receivers: {
     /** Hour (since the epoch) a newReceiver rule on every account began watching; absent without such a rule. */
     readonly every?: number;
-    /** Account → `<hour its payments began to be watched>|<base64 of receiver records>`. */
+    /** Account → `<hour its payments began to be watched>|<base64 of receiver records, least recently paid first>`. */
     readonly accounts: Readonly<Record<string, string>>;
   };
 }
 
-export const EMPTY_RULE_STATE: RuleState = { v: 1, windows: {}, pending: {}, receivers: { accounts: {} } };
+export const EMPTY_RULE_STATE: RuleState = { v: 2, windows: {}, pending: {}, receivers: { accounts: {} } };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 const ACCOUNT_MEMORY = /^\d{1,9}\|(?:[A-Za-z0-9+/]{12})*$/;
+const MEMBER = "[0-9a-z]{1,11},[0-9a-z]{1,11}(?:,[A-Za-z0-9_-]{8})?";
+const MEMBERS = new RegExp(`^${MEMBER}(?:;${MEMBER})*$`);
+// A member still waiting has three fields.
+const HAS_WAITING = /(?:^|;)[^;,]*,[^;,]*,/;
 
 function stateProblem(value: Record<string, unknown>): string | null {
-  if (value.v !== 1) return `version ${JSON.stringify(value.v)} is not 1`;
+  if (value.v !== 2) return `version ${JSON.stringify(value.v)} is not 2`;
   if (!isRecord(value.windows)) return "windows is not an object";
   for (const byAccount of Object.values(value.windows)) {
     if (!isRecord(byAccount)) return "a window is not an object";
-    for (const entries of Object.values(byAccount)) {
-      if (!Array.isArray(entries)) return "window members are not a list";
-      for (const e of entries as unknown[]) {
-        if (!Array.isArray(e) || e.length !== 3 || !Number.isSafeInteger(e[0]) || !Number.isSafeInteger(e[1]) || typeof e[2] !== "string")
-          return "a window member is not [timestamp, amount, id]";
-      }
-    }
+    for (const members of Object.values(byAccount)) if (typeof members !== "string" || !MEMBERS.test(members)) return "window members are not t,a[,id];…";
   }
   if (!isRecord(value.pending)) return "pending is not an object";
   for (const d of Object.values(value.pending)) {
-    if (!Array.isArray(d) || d.length !== 3 || !d.every((x) => typeof x === "string")) return "a pending CashOut is not [key, transactionId, receiver]";
+    if (!Array.isArray(d) || d.length !== 4 || !d.slice(0, 3).every((x) => typeof x === "string") || !Number.isSafeInteger(d[3]))
+      return "a pending CashOut is not [key, transactionId, receiver, timestamp]";
   }
   const r = value.receivers;
   if (!isRecord(r) || !isRecord(r.accounts)) return "receivers is not {accounts}";
@@ -237,6 +244,41 @@ export function isEmptyRuleState(s: RuleState): boolean {
   );
 }
 
+export function decodeMembers(s: string | undefined): WindowEntry[] {
+  if (s === undefined || s === "") return [];
+  const out: WindowEntry[] = [];
+  let t = 0;
+  for (const m of s.split(";")) {
+    const [dt = "0", amount = "0", id = ""] = m.split(",");
+    t = out.length === 0 ? Number.parseInt(dt, 36) : t + Number.parseInt(dt, 36);
+    out.push([t, Number.parseInt(amount, 36), id]);
+  }
+  return out;
+}
+
+/** Members, oldest first, in the state's form; ids are kept only for the members still waiting. */
+function encodeMembers(entries: readonly WindowEntry[], waiting: (id: string) => boolean): string {
+  let out = "";
+  let t = 0;
+  for (const [i, [ts, amount, id]] of entries.entries()) {
+    const part = `${(i === 0 ? ts : ts - t).toString(36)},${amount.toString(36)}${id !== "" && waiting(id) ? `,${id}` : ""}`;
+    out = i === 0 ? part : `${out};${part}`;
+    t = ts;
+  }
+  return out;
+}
+
+/** The first member's timestamp, without decoding the rest. */
+function firstTimestamp(s: string): number {
+  return Number.parseInt(s.slice(0, s.indexOf(",")), 36);
+}
+
+function memberCount(s: string): number {
+  let n = 1;
+  for (let i = s.indexOf(";"); i >= 0; i = s.indexOf(";", i + 1)) n++;
+  return n;
+}
+
 interface AccountMemory {
   since: number;
   /** Receiver hash (base64) → hour last paid. */
@@ -256,7 +298,7 @@ function decodeMemory(s: string): AccountMemory {
 function encodeMemory(m: AccountMemory): string {
   const bytes = Buffer.alloc(m.records.size * RECORD_BYTES);
   let i = 0;
-  // Oldest first, so the same memory always encodes to the same string.
+  // Least recently paid first: the same memory always encodes the same, and the oldest record is read without decoding.
   for (const [hash, hour] of [...m.records].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))) {
     bytes.write(hash, i, "base64");
     bytes.writeUIntBE(Math.min(hour, 0xffffff), i + RECEIVER_HASH_BYTES, 3);
@@ -265,7 +307,14 @@ function encodeMemory(m: AccountMemory): string {
   return `${m.since}|${bytes.toString("base64")}`;
 }
 
-/** A short id for an event key in the state (48 bits: collisions among 20,000 members are about one in 10^6). */
+/** Records in an encoded memory, and the hour the least recently paid was paid (Infinity for none). */
+function memoryShape(s: string): { readonly records: number; readonly oldest: number } {
+  const b64 = s.slice(s.indexOf("|") + 1);
+  if (b64 === "") return { records: 0, oldest: Number.POSITIVE_INFINITY };
+  return { records: ((b64.length / 4) * 3) / RECORD_BYTES, oldest: Buffer.from(b64.slice(0, 12), "base64").readUIntBE(RECEIVER_HASH_BYTES, 3) };
+}
+
+/** A short id for an event key in the state (48 bits: collisions among 50,000 members are about one in 10^5). */
 function memberId(key: string): string {
   return createHash("sha256").update(key).digest("base64url").slice(0, 8);
 }
@@ -291,8 +340,9 @@ export interface Forgotten {
 
 export interface Evaluation {
   readonly matches: readonly RuleMatch[];
-  /** The state after this batch, every match reported. */
+  /** The state after this batch, every match reported (computed when first read). */
   readonly next: RuleState;
+  /** What the bounds forgot computing `next`. */
   readonly forgotten: Forgotten;
   /**
    * This batch recorded on another state: the one the checkpoint holds when a
@@ -324,7 +374,7 @@ interface Payment {
 /** What a batch does to the state, apart from the state it was judged on. */
 interface Effect {
   readonly now: number;
-  /** Window id → account → this batch's members. */
+  /** Window id → account → this batch's members (every account the batch looked at, members or not). */
   readonly members: ReadonlyMap<string, ReadonlyMap<string, readonly WindowEntry[]>>;
   /** Member id → details, for every member of this batch and every match restored from the state. */
   readonly details: ReadonlyMap<string, PendingDetails>;
@@ -373,7 +423,7 @@ function byTimeThenId(a: WindowEntry, b: WindowEntry): number {
 /** Adds members to a window's list once each (an overlap re-reads what no message carried), oldest first. */
 function merged(known: readonly WindowEntry[], adds: readonly WindowEntry[]): WindowEntry[] {
   if (adds.length === 0) return [...known];
-  const present = new Set(known.map((e) => e[2]));
+  const present = new Set(known.flatMap((e) => (e[2] === "" ? [] : [e[2]])));
   const out = [...known];
   for (const e of adds) {
     if (present.has(e[2])) continue;
@@ -384,7 +434,7 @@ function merged(known: readonly WindowEntry[], adds: readonly WindowEntry[]): Wi
 }
 
 function detailsOf(c: CashOut): PendingDetails {
-  return [c.key, c.transactionId, c.receiverKeyMasked ?? maskPixKey(c.receiverKey)];
+  return [c.key, c.transactionId, c.receiverKeyMasked ?? maskPixKey(c.receiverKey), c.timestamp];
 }
 
 /**
@@ -464,7 +514,7 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
     const sharing = rules.rules.flatMap((r, i) => (r.window?.id === w.id ? [i] : []));
     // Accounts with new members, and accounts with members waiting (a group two concurrent runs completed together).
     const accounts = new Set(fresh.keys());
-    for (const [account, entries] of Object.entries(before)) if (entries.some((e) => state.pending[e[2]] !== undefined)) accounts.add(account);
+    for (const [account, s] of Object.entries(before)) if (HAS_WAITING.test(s)) accounts.add(account);
     for (const account of accounts) {
       if (!looksAt(rule, account)) continue;
       const byId = new Map<string, CashOut>();
@@ -476,10 +526,10 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
         details.set(id, detailsOf(c));
       }
       adds.set(account, mine);
-      const entries = merged(before[account] ?? [], mine);
+      const entries = merged(decodeMembers(before[account]), mine);
       const inGroup = groupMembers(entries, w);
       for (const [k, e] of entries.entries()) {
-        if (!inGroup[k]) continue;
+        if (!inGroup[k] || e[2] === "") continue;
         const c = byId.get(e[2]) ?? restoredCashOut(account, e, state.pending[e[2]], restored);
         if (c === undefined) continue;
         for (const i of sharing) hit(c, i);
@@ -495,8 +545,21 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
   });
   const effect: Effect = { now, members, details, matched: new Map(matches.map((m) => [m.cashOut.key, idOf(m.cashOut.key)])), payments, every };
   const apply = (current: RuleState, sent?: ReadonlySet<string>) => applyEffect(rules, effect, current, sent);
-  const { state: next, forgotten } = apply(state);
-  return { matches, next, forgotten, apply };
+  let settled: { state: RuleState; forgotten: Forgotten } | undefined;
+  const own = (): { state: RuleState; forgotten: Forgotten } => {
+    settled ??= apply(state);
+    return settled;
+  };
+  return {
+    matches,
+    apply,
+    get next() {
+      return own().state;
+    },
+    get forgotten() {
+      return own().forgotten;
+    },
+  };
 }
 
 function restoredCashOut(account: string, e: WindowEntry, details: PendingDetails | undefined, cache: Map<string, CashOut>): CashOut | undefined {
@@ -533,87 +596,117 @@ function applyEffect(
     if (sent === undefined || sent.has(key)) reported.add(id);
     else unsent.add(key);
   }
+  // Waiting: not reported, and still a member of some window (members older than their window are gone).
+  const candidates = new Map<string, PendingDetails>();
+  for (const [id, d] of Object.entries(current.pending)) if (!reported.has(id)) candidates.set(id, d);
+  for (const [id, d] of effect.details) if (!reported.has(id)) candidates.set(id, d);
+  const windows = settleWindows(rules, effect, current, (id) => candidates.has(id), forgotten);
+  const pending = settlePending(windows, candidates, forgotten);
+  const receivers = rules.usesNewReceiver ? rememberReceivers(rules, effect, current, unsent, forgotten) : { accounts: {} };
+  return { state: { v: 2, windows, pending, receivers }, forgotten };
+}
 
-  const windows: Record<string, Record<string, WindowEntry[]>> = {};
+const WAITING_ID = /,([A-Za-z0-9_-]{8})(?=;|$)/g;
+
+/**
+ * The details of the members still waiting in some window, the most recent up to
+ * the bound; a member past the bound loses its id in the window (it still counts
+ * towards groups, it is no longer listed when one completes).
+ */
+function settlePending(
+  windows: Record<string, Record<string, string>>,
+  candidates: ReadonlyMap<string, PendingDetails>,
+  forgotten: { pending: number },
+): Record<string, PendingDetails> {
+  const referenced = new Map<string, PendingDetails>();
+  for (const byAccount of Object.values(windows)) {
+    for (const s of Object.values(byAccount)) {
+      if (!HAS_WAITING.test(s)) continue;
+      for (const m of s.matchAll(WAITING_ID)) {
+        const id = m[1] ?? "";
+        const d = candidates.get(id);
+        if (d !== undefined) referenced.set(id, d);
+      }
+    }
+  }
+  let kept = [...referenced];
+  if (kept.length > RULE_STATE_LIMITS.pending) {
+    kept.sort((a, b) => b[1][3] - a[1][3] || (a[0] < b[0] ? -1 : 1));
+    const dropped = new Set(kept.slice(RULE_STATE_LIMITS.pending).map(([id]) => id));
+    forgotten.pending += dropped.size;
+    kept = kept.slice(0, RULE_STATE_LIMITS.pending);
+    for (const byAccount of Object.values(windows)) {
+      for (const [account, s] of Object.entries(byAccount)) {
+        if (HAS_WAITING.test(s)) byAccount[account] = s.replace(WAITING_ID, (all, id: string) => (dropped.has(id) ? "" : all));
+      }
+    }
+  }
+  kept.sort((a, b) => a[1][3] - b[1][3] || (a[0] < b[0] ? -1 : 1));
+  return Object.fromEntries(kept);
+}
+
+/** Every window's members after the batch: added, older than the window and the lateness dropped, the bounds held. */
+function settleWindows(
+  rules: CompiledRules,
+  effect: Effect,
+  current: RuleState,
+  waiting: (id: string) => boolean,
+  forgotten: { windowEntries: number },
+): Record<string, Record<string, string>> {
+  const windows: Record<string, Record<string, string>> = {};
+  let total = 0;
   for (const rule of rules.rules) {
     const w = rule.window;
     if (w === undefined || windows[w.id] !== undefined) continue;
-    const out: Record<string, WindowEntry[]> = {};
+    const out: Record<string, string> = {};
     windows[w.id] = out;
     const before = current.windows[w.id] ?? {};
-    const adds = effect.members.get(w.id) ?? new Map<string, readonly WindowEntry[]>();
+    const touched = effect.members.get(w.id) ?? new Map<string, readonly WindowEntry[]>();
     const horizon = effect.now - w.ms - rules.latenessMs;
-    for (const account of new Set([...Object.keys(before), ...adds.keys()])) {
+    for (const [account, s] of Object.entries(before)) {
+      if (touched.has(account) || !looksAt(rule, account)) continue;
+      // Untouched and nothing too old: kept as it is (most accounts, most runs), ids of waiting members as they were.
+      if (firstTimestamp(s) >= horizon && !HAS_WAITING.test(s)) {
+        out[account] = s;
+        total += memberCount(s);
+        continue;
+      }
+      const entries = decodeMembers(s).filter((e) => e[0] >= horizon);
+      if (entries.length > 0) out[account] = encodeMembers(entries, waiting);
+      total += entries.length;
+    }
+    for (const [account, adds] of touched) {
       if (!looksAt(rule, account)) continue;
-      let entries = merged(before[account] ?? [], adds.get(account) ?? []).filter((e) => e[0] >= horizon);
+      let entries = merged(decodeMembers(before[account]), adds).filter((e) => e[0] >= horizon);
       if (entries.length > RULE_STATE_LIMITS.windowEntriesPerAccount) {
         forgotten.windowEntries += entries.length - RULE_STATE_LIMITS.windowEntriesPerAccount;
         entries = entries.slice(-RULE_STATE_LIMITS.windowEntriesPerAccount);
       }
-      if (entries.length > 0) out[account] = entries;
+      if (entries.length > 0) out[account] = encodeMembers(entries, waiting);
+      total += entries.length;
     }
   }
-  const settled = settleWindows(windows, current.pending, effect.details, reported, forgotten);
-  const receivers = rules.usesNewReceiver ? rememberReceivers(rules, effect, current, unsent, forgotten) : { accounts: {} };
-  return { state: { v: 1, windows: settled.windows, pending: settled.pending, receivers }, forgotten };
-}
-
-/** The windows and pending details of the next state: reported members lose their details, and the bounds hold. */
-function settleWindows(
-  windows: Record<string, Record<string, WindowEntry[]>>,
-  pendingBefore: Readonly<Record<string, PendingDetails>>,
-  pendingNew: ReadonlyMap<string, PendingDetails>,
-  reported: ReadonlySet<string>,
-  forgotten: { windowEntries: number; pending: number },
-): Pick<RuleState, "windows" | "pending"> {
-  // The total bound: the most recent members over all windows and accounts.
-  let total = 0;
-  for (const byAccount of Object.values(windows)) for (const entries of Object.values(byAccount)) total += entries.length;
   if (total > RULE_STATE_LIMITS.windowEntries) {
-    const all = Object.values(windows).flatMap((byAccount) => Object.values(byAccount).flatMap((entries) => entries.map((e) => e[0])));
+    // The total bound: the most recent members over all windows and accounts.
+    const all: number[] = [];
+    for (const byAccount of Object.values(windows)) for (const s of Object.values(byAccount)) for (const e of decodeMembers(s)) all.push(e[0]);
     all.sort((a, b) => b - a);
     const cutoff = all[RULE_STATE_LIMITS.windowEntries - 1] ?? 0;
     let keep = RULE_STATE_LIMITS.windowEntries - all.filter((t) => t > cutoff).length; // members at the cutoff time that still fit
     for (const byAccount of Object.values(windows)) {
-      for (const [account, entries] of Object.entries(byAccount)) {
+      for (const [account, s] of Object.entries(byAccount)) {
+        if (firstTimestamp(s) > cutoff) continue;
+        const entries = decodeMembers(s);
         const kept = entries.filter((e) => e[0] > cutoff || (e[0] === cutoff && keep-- > 0));
         forgotten.windowEntries += entries.length - kept.length;
-        if (kept.length > 0) byAccount[account] = kept;
+        if (kept.length > 0) byAccount[account] = encodeMembers(kept, waiting);
         else delete byAccount[account];
       }
     }
   }
-  // Details are kept only for members still in some window that no message has carried.
-  const waiting: Array<[string, number]> = [];
-  const seen = new Set<string>();
-  for (const byAccount of Object.values(windows)) {
-    for (const entries of Object.values(byAccount)) {
-      for (const e of entries) {
-        if (seen.has(e[2]) || reported.has(e[2])) continue;
-        seen.add(e[2]);
-        if (pendingNew.has(e[2]) || pendingBefore[e[2]] !== undefined) waiting.push([e[2], e[0]]);
-      }
-    }
-  }
-  waiting.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  if (waiting.length > RULE_STATE_LIMITS.pending) {
-    forgotten.pending += waiting.length - RULE_STATE_LIMITS.pending;
-    waiting.length = RULE_STATE_LIMITS.pending;
-  }
-  const pending: Record<string, PendingDetails> = {};
-  for (const [id] of waiting.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))) {
-    const d = pendingBefore[id] ?? pendingNew.get(id);
-    if (d !== undefined) pending[id] = d;
-  }
-  const out: Record<string, Record<string, WindowEntry[]>> = {};
+  const out: Record<string, Record<string, string>> = {};
   for (const [id, byAccount] of Object.entries(windows)) if (Object.keys(byAccount).length > 0) out[id] = byAccount;
-  return { windows: out, pending };
-}
-
-function memoryOf(state: RuleState): Map<string, AccountMemory> {
-  const memory = new Map<string, AccountMemory>();
-  for (const [account, s] of Object.entries(state.receivers.accounts)) memory.set(account, decodeMemory(s));
-  return memory;
+  return out;
 }
 
 /** Judges each CashOut's receiver against the state (new or not is then decided per rule) and lists the payments to remember. */
@@ -627,13 +720,17 @@ function judgeReceivers(
 ): number | undefined {
   const nowHour = Math.floor(now / HOUR_MS);
   const every = rules.receiverEvery ? (state.receivers.every ?? nowHour) : undefined;
-  const memory = memoryOf(state);
   const hasher = rules.hasher;
+  const memory = new Map<string, AccountMemory | undefined>();
   // Payments earlier in this batch count as well: the second payment to a new key is not new.
   const seen = new Map<string, number>();
   for (const c of batch) {
     if (hasher === undefined || !(every !== undefined || rules.receiverAccounts.has(c.account))) continue;
     if (c.receiverKey === undefined || c.receiverKey.trim() === "") continue;
+    if (!memory.has(c.account)) {
+      const s = state.receivers.accounts[c.account];
+      memory.set(c.account, s === undefined ? undefined : decodeMemory(s));
+    }
     const m = memory.get(c.account);
     // An account named by a rule is watched from the first run that names it: its history before is unknown, so it learns first.
     const since = Math.min(m?.since ?? (rules.receiverAccounts.has(c.account) ? nowHour : (every ?? nowHour)), every ?? Number.MAX_SAFE_INTEGER);
@@ -658,23 +755,41 @@ function rememberReceivers(
 ): RuleState["receivers"] {
   const nowHour = Math.floor(effect.now / HOUR_MS);
   const every = rules.receiverEvery ? (current.receivers.every ?? effect.every ?? nowHour) : undefined;
-  const memory = memoryOf(current);
-  for (const account of rules.receiverAccounts) if (!memory.has(account)) memory.set(account, { since: nowHour, records: new Map() });
+  const oldest = nowHour - rules.receiverHours - Math.ceil(rules.latenessMs / HOUR_MS);
+  // Only the accounts this batch paid from are decoded; the others stay as stored unless a record has aged out.
+  const changed = new Map<string, AccountMemory>();
+  const open = (account: string): AccountMemory => {
+    let m = changed.get(account);
+    if (m === undefined) {
+      const s = current.receivers.accounts[account];
+      m = s === undefined ? { since: rules.receiverAccounts.has(account) ? nowHour : (every ?? nowHour), records: new Map() } : decodeMemory(s);
+      changed.set(account, m);
+    }
+    return m;
+  };
   for (const p of effect.payments) {
     // A new receiver whose alert Slack did not take stays new: the next run reports it.
     if (unsent.has(p.key)) continue;
-    let m = memory.get(p.account);
-    if (m === undefined) {
-      m = { since: every ?? nowHour, records: new Map() };
-      memory.set(p.account, m);
-    }
+    const m = open(p.account);
     if (p.hour > (m.records.get(p.hash) ?? -1)) m.records.set(p.hash, p.hour);
   }
-
-  // Retention and bounds: the least recently paid receivers go first.
-  const oldest = nowHour - rules.receiverHours - Math.ceil(rules.latenessMs / HOUR_MS);
+  const accounts: Record<string, string> = {};
   let total = 0;
-  for (const [account, m] of memory) {
+  const names = new Set([...Object.keys(current.receivers.accounts), ...rules.receiverAccounts, ...changed.keys()]);
+  for (const account of [...names].sort()) {
+    const stored = current.receivers.accounts[account];
+    const named = rules.receiverAccounts.has(account);
+    if (!changed.has(account) && stored !== undefined) {
+      const shape = memoryShape(stored);
+      // Accounts no rule names any more are forgotten; so are unnamed ones (every account) with nothing remembered.
+      if (!named && (every === undefined || shape.records === 0)) continue;
+      if (shape.oldest >= oldest) {
+        accounts[account] = stored;
+        total += shape.records;
+        continue;
+      }
+    }
+    const m = changed.has(account) || stored !== undefined ? open(account) : { since: nowHour, records: new Map<string, number>() };
     for (const [hash, hour] of m.records) if (hour < oldest) m.records.delete(hash);
     if (m.records.size > RULE_STATE_LIMITS.receiversPerAccount) {
       const keep = [...m.records].sort((a, b) => b[1] - a[1]).slice(0, RULE_STATE_LIMITS.receiversPerAccount);
@@ -682,26 +797,26 @@ function rememberReceivers(
       m.records.clear();
       for (const [h, t] of keep) m.records.set(h, t);
     }
-    // Accounts no rule names any more are forgotten; so are unnamed ones (every account) with nothing remembered.
-    if (!rules.receiverAccounts.has(account) && (every === undefined || m.records.size === 0)) memory.delete(account);
-    else total += m.records.size;
+    if (!named && (every === undefined || m.records.size === 0)) continue;
+    accounts[account] = encodeMemory(m);
+    total += m.records.size;
   }
   if (total > RULE_STATE_LIMITS.receivers) {
-    const hours = [...memory.values()].flatMap((m) => [...m.records.values()]).sort((a, b) => b - a);
+    const decoded = new Map(Object.entries(accounts).map(([a, s]) => [a, decodeMemory(s)]));
+    const hours = [...decoded.values()].flatMap((m) => [...m.records.values()]).sort((a, b) => b - a);
     const cutoff = hours[RULE_STATE_LIMITS.receivers - 1] ?? 0;
     let keep = RULE_STATE_LIMITS.receivers - hours.filter((h) => h > cutoff).length;
-    for (const m of memory.values()) {
+    for (const [account, m] of decoded) {
+      let dropped = 0;
       for (const [hash, hour] of m.records) {
         if (hour > cutoff || (hour === cutoff && keep-- > 0)) continue;
         m.records.delete(hash);
-        forgotten.receivers++;
+        dropped++;
       }
+      if (dropped === 0) continue;
+      forgotten.receivers += dropped;
+      accounts[account] = encodeMemory(m);
     }
-  }
-  const accounts: Record<string, string> = {};
-  for (const account of [...memory.keys()].sort()) {
-    const m = memory.get(account);
-    if (m !== undefined) accounts[account] = encodeMemory(m);
   }
   return every === undefined ? { accounts } : { every, accounts };
 }
@@ -751,7 +866,8 @@ export function evaluateForRun(
     stateProblem: problem,
     forgotten: e.forgotten,
     update: (sent) => (current) => {
-      const base = decodeRuleState(current).state;
+      // The state read is usually what the checkpoint still holds: no need to check it again.
+      const base = current === stored ? state : decodeRuleState(current).state;
       // What the checkpoint already had counts as sent: it was reported before.
       const delivered = new Set([...e.matches.map((m) => m.cashOut.key).filter((k) => !keys.has(k)), ...(sent ?? keys)]);
       return storedRuleState(e.apply(base, delivered).state);

@@ -5,6 +5,7 @@ import { validateConfigDocument, documentFromWatchedAccounts } from "../../handl
 import { normalizeReceiver } from "../../handler/core/receiver-hash.js";
 import {
   compileRules,
+  decodeMembers,
   decodeRuleState,
   EMPTY_RULE_STATE,
   evaluateRules,
@@ -330,7 +331,7 @@ describe("window rules", () => {
     // One account's members are bounded.
     const e3 = evaluateRules(rules, many, EMPTY_RULE_STATE, t);
     expect(e3.matches.length).toBe(many.length);
-    expect(e3.next.windows[Object.keys(e3.next.windows)[0] ?? ""]?.["1"]).toHaveLength(RULE_STATE_LIMITS.windowEntriesPerAccount);
+    expect(decodeMembers(e3.next.windows[Object.keys(e3.next.windows)[0] ?? ""]?.["1"])).toHaveLength(RULE_STATE_LIMITS.windowEntriesPerAccount);
     expect(e3.forgotten.windowEntries).toBe(10);
   });
 });
@@ -477,8 +478,10 @@ describe("recording an evaluation on another state", () => {
 describe("the rule state", () => {
   test("absent is empty; unreadable is replaced by empty, with the reason", () => {
     expect(decodeRuleState(undefined)).toEqual({ state: EMPTY_RULE_STATE, problem: null });
-    expect(decodeRuleState({ v: 2 }).problem).toMatch(/version 2/);
-    expect(decodeRuleState({ ...EMPTY_RULE_STATE, windows: { x: { "1": [[1, 2]] } } }).problem).toMatch(/window member/);
+    expect(decodeRuleState({ v: 1 }).problem).toMatch(/version 1 is not 2/);
+    expect(decodeRuleState({ ...EMPTY_RULE_STATE, windows: { x: { "1": [[1, 2]] } } }).problem).toMatch(/window members/);
+    expect(decodeRuleState({ ...EMPTY_RULE_STATE, windows: { x: { "1": "1,2;x" } } }).problem).toMatch(/window members/);
+    expect(decodeRuleState({ ...EMPTY_RULE_STATE, pending: { abc: ["k", "t", "r"] } }).problem).toMatch(/pending CashOut/);
     expect(decodeRuleState({ ...EMPTY_RULE_STATE, receivers: { accounts: { "1": "12|not base64!" } } }).problem).toMatch(/receiver memory/);
     expect(decodeRuleState("nope")).toEqual({ state: EMPTY_RULE_STATE, problem: "the rule state is not an object" });
   });
