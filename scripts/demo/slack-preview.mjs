@@ -10,6 +10,10 @@ function mrkdwn(text) {
     .split(/(`[^`\n]*`)/)
     .map((part) => (part.startsWith("`") ? part.slice(1, -1) : part.replace(/\*([^*\n]+)\*/g, `${BOLD}$1${RESET}`)))
     .join("")
+    // Mentions as the channel shows them (before the entities: an escaped < is text, not a mention).
+    .replace(/<!(here|channel)>/g, "@$1")
+    .replace(/<@([UW][A-Z0-9]+)>/g, "@$1")
+    .replace(/<!subteam\^(S[A-Z0-9]+)>/g, "@$1")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&")
@@ -22,7 +26,7 @@ export function previewSlackMessage(payload, width = 100) {
   const push = (text) => {
     for (const l of text.split("\n")) lines.push(`│ ${l}`);
   };
-  push(`${DIM}notificação: ${payload.text}${RESET}`);
+  push(`${DIM}notificação: ${mrkdwn(payload.text)}${RESET}`);
   push("");
   for (const block of payload.blocks ?? []) {
     if (block.type === "header") push(`${BOLD}${block.text.text}${RESET}`);
