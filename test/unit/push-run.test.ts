@@ -1,5 +1,7 @@
 // pushRun with in-memory fakes: the shared checkpoint (claims, records, holds),
 // coalescing, a failed delivery, a race with another run, no bucket at all.
+import { documentFromWatchedAccounts } from "../../handler/core/config-document.js";
+import { compileRules } from "../../handler/core/rules.js";
 import { describe, expect, test } from "vitest";
 import { encodeCheckpoint, EMPTY_CHECKPOINT, type Checkpoint } from "../../handler/core/checkpoint.js";
 import { loadConfig } from "../../handler/core/config.js";
@@ -50,6 +52,7 @@ function pushRig(opts: { coalesceSeconds?: number; bucket?: boolean; stored?: Ch
         : new DryRunCheckpoint(null);
       await pushRun({
         config,
+        rules: compileRules(documentFromWatchedAccounts(config.watchedAccounts), { latenessMs: config.overlapMs }),
         delivery: { logGroup: GROUP, events: [...events], skipped: 0 },
         checkpoint,
         shared,

@@ -315,6 +315,7 @@ describe("scheduledRun beside push runs, and what the checkpoint remembers", () 
     await expect(
       scheduledRun({
         config,
+        rules: compileRules(documentFromWatchedAccounts(config.watchedAccounts), { latenessMs: config.overlapMs }),
         checkpoint,
         logs: r.logs,
         notifier: async () => {
