@@ -44,3 +44,12 @@ export function receiverHasher(secret: string): ReceiverHasher {
   return (account, receiverKey) =>
     createHmac("sha256", key).update(account, "utf8").update("\u0000").update(normalizeReceiver(receiverKey), "utf8").digest().subarray(0, RECEIVER_HASH_BYTES);
 }
+
+/**
+ * A check value of the key (an HMAC of a fixed text: it reveals nothing of the key), stored
+ * beside the receiver memory so a new key is noticed: hashes made with another key match
+ * nothing, and every receiver would look new.
+ */
+export function receiverKeyCheck(secret: string): string {
+  return createHmac("sha256", Buffer.from(secret, "utf8")).update("pxstream receiver key check").digest("base64url").slice(0, 8);
+}

@@ -19,7 +19,7 @@ import type { CashOut } from "./cash-out.js";
 import type { JsonValue, RulesUpdate } from "./checkpoint.js";
 import { mentionMarkup, type ConfigDocument, type RuleSpec } from "./config-document.js";
 import { maskPixKey } from "./mask.js";
-import { receiverHasher, RECEIVER_HASH_BYTES, type ReceiverHasher } from "./receiver-hash.js";
+import { receiverHasher, receiverKeyCheck, RECEIVER_HASH_BYTES, type ReceiverHasher } from "./receiver-hash.js";
 import { saoPauloHour } from "./time-format.js";
 
 /** Bounds of the rule state; what happens at each is in README "Rules". */
@@ -78,6 +78,8 @@ export interface CompiledRules {
   readonly usesNewReceiver: boolean;
   readonly latenessMs: number;
   readonly hasher: ReceiverHasher | undefined;
+  /** Check value of the HMAC key (receiverKeyCheck): a memory made with another key is set aside. */
+  readonly receiverCheck: string | undefined;
   /** Accounts named (watched or listed) by newReceiver rules: their payments are watched from the moment they are named. */
   readonly receiverAccounts: ReadonlySet<string>;
   /** True when a newReceiver rule looks at every account. */
@@ -144,6 +146,7 @@ export function compileRules(doc: ConfigDocument, options: CompileOptions): Comp
     usesNewReceiver,
     latenessMs: options.latenessMs,
     hasher: usesNewReceiver ? receiverHasher(options.receiverKey ?? "") : undefined,
+    receiverCheck: usesNewReceiver ? receiverKeyCheck(options.receiverKey ?? "") : undefined,
     receiverAccounts,
     receiverEvery: receiverRules.some((r) => r.every),
     receiverHours: Math.max(0, ...receiverRules.map((r) => r.newReceiverHours ?? 0)),
@@ -182,6 +185,8 @@ export interface RuleState {
   /** Member id → details, for members no message has carried yet. */
   readonly pending: Readonly<Record<string, PendingDetails>>;
   readonly receivers: {
+    /** Check value of the HMAC key the memory was made with (never the key). */
+    readonly check?: string;
     /** Hour (since the epoch) a newReceiver rule on every account began watching; absent without such a rule. */
     readonly every?: number;
     /** Account → `<hour its payments began to be watched>|<base64 of receiver records, least recently paid first>`. */
@@ -216,6 +221,7 @@ function stateProblem(value: Record<string, unknown>): string | null {
   const r = value.receivers;
   if (!isRecord(r) || !isRecord(r.accounts)) return "receivers is not {accounts}";
   if (r.every !== undefined && !Number.isSafeInteger(r.every)) return "receivers.every is not an hour";
+  if (r.check !== undefined && typeof r.check !== "string") return "receivers.check is not a string";
   for (const m of Object.values(r.accounts)) if (typeof m !== "string" || !ACCOUNT_MEMORY.test(m)) return "a receiver memory is not <hour>|<records>";
   return null;
 }
@@ -240,7 +246,8 @@ export function isEmptyRuleState(s: RuleState): boolean {
     Object.keys(s.windows).length === 0 &&
     Object.keys(s.pending).length === 0 &&
     Object.keys(s.receivers.accounts).length === 0 &&
-    s.receivers.every === undefined
+    s.receivers.every === undefined &&
+    s.receivers.check === undefined
   );
 }
 
@@ -719,7 +726,8 @@ function judgeReceivers(
   payments: Payment[],
 ): number | undefined {
   const nowHour = Math.floor(now / HOUR_MS);
-  const every = rules.receiverEvery ? (state.receivers.every ?? nowHour) : undefined;
+  const known = receiverMemoryOf(rules, state);
+  const every = rules.receiverEvery ? (known.every ?? nowHour) : undefined;
   const hasher = rules.hasher;
   const memory = new Map<string, AccountMemory | undefined>();
   // Payments earlier in this batch count as well: the second payment to a new key is not new.
@@ -728,7 +736,7 @@ function judgeReceivers(
     if (hasher === undefined || !(every !== undefined || rules.receiverAccounts.has(c.account))) continue;
     if (c.receiverKey === undefined || c.receiverKey.trim() === "") continue;
     if (!memory.has(c.account)) {
-      const s = state.receivers.accounts[c.account];
+      const s = known.accounts[c.account];
       memory.set(c.account, s === undefined ? undefined : decodeMemory(s));
     }
     const m = memory.get(c.account);
@@ -754,14 +762,15 @@ function rememberReceivers(
   forgotten: { receivers: number },
 ): RuleState["receivers"] {
   const nowHour = Math.floor(effect.now / HOUR_MS);
-  const every = rules.receiverEvery ? (current.receivers.every ?? effect.every ?? nowHour) : undefined;
+  const stored = receiverMemoryOf(rules, current);
+  const every = rules.receiverEvery ? (stored.every ?? effect.every ?? nowHour) : undefined;
   const oldest = nowHour - rules.receiverHours - Math.ceil(rules.latenessMs / HOUR_MS);
   // Only the accounts this batch paid from are decoded; the others stay as stored unless a record has aged out.
   const changed = new Map<string, AccountMemory>();
   const open = (account: string): AccountMemory => {
     let m = changed.get(account);
     if (m === undefined) {
-      const s = current.receivers.accounts[account];
+      const s = stored.accounts[account];
       m = s === undefined ? { since: rules.receiverAccounts.has(account) ? nowHour : (every ?? nowHour), records: new Map() } : decodeMemory(s);
       changed.set(account, m);
     }
@@ -775,21 +784,21 @@ function rememberReceivers(
   }
   const accounts: Record<string, string> = {};
   let total = 0;
-  const names = new Set([...Object.keys(current.receivers.accounts), ...rules.receiverAccounts, ...changed.keys()]);
+  const names = new Set([...Object.keys(stored.accounts), ...rules.receiverAccounts, ...changed.keys()]);
   for (const account of [...names].sort()) {
-    const stored = current.receivers.accounts[account];
+    const kept = stored.accounts[account];
     const named = rules.receiverAccounts.has(account);
-    if (!changed.has(account) && stored !== undefined) {
-      const shape = memoryShape(stored);
+    if (!changed.has(account) && kept !== undefined) {
+      const shape = memoryShape(kept);
       // Accounts no rule names any more are forgotten; so are unnamed ones (every account) with nothing remembered.
       if (!named && (every === undefined || shape.records === 0)) continue;
       if (shape.oldest >= oldest) {
-        accounts[account] = stored;
+        accounts[account] = kept;
         total += shape.records;
         continue;
       }
     }
-    const m = changed.has(account) || stored !== undefined ? open(account) : { since: nowHour, records: new Map<string, number>() };
+    const m = changed.has(account) || kept !== undefined ? open(account) : { since: nowHour, records: new Map<string, number>() };
     for (const [hash, hour] of m.records) if (hour < oldest) m.records.delete(hash);
     if (m.records.size > RULE_STATE_LIMITS.receiversPerAccount) {
       const keep = [...m.records].sort((a, b) => b[1] - a[1]).slice(0, RULE_STATE_LIMITS.receiversPerAccount);
@@ -818,7 +827,19 @@ function rememberReceivers(
       accounts[account] = encodeMemory(m);
     }
   }
-  return every === undefined ? { accounts } : { every, accounts };
+  const check = rules.receiverCheck === undefined ? {} : { check: rules.receiverCheck };
+  return every === undefined ? { ...check, accounts } : { ...check, every, accounts };
+}
+
+/**
+ * The receiver memory of a state, if it was made with this HMAC key. Made with
+ * another (the key was rotated), its hashes match nothing and every receiver
+ * would look new: it is set aside, and every account learns again.
+ */
+function receiverMemoryOf(rules: CompiledRules, state: RuleState): RuleState["receivers"] {
+  const r = state.receivers;
+  const empty = Object.keys(r.accounts).length === 0 && r.every === undefined;
+  return empty || r.check === rules.receiverCheck ? r : { accounts: {} };
 }
 
 // ---------------------------------------------------------------- the runs' side of the seam

@@ -405,6 +405,22 @@ describe("newReceiver", () => {
     expect(JSON.stringify(otherState)).not.toBe(json);
   });
 
+  test("a rotated HMAC key does not flood: the memory made with the old key is set aside and the accounts learn again", () => {
+    const doc = { accounts: { [WATCHED]: "" }, rules: [{ name: "n", newReceiver: { days: 1 } }] };
+    const old = rulesOf(doc);
+    const s0 = evaluateRules(old, [co({ receiverKey: "a@b.com", timestamp: start })], EMPTY_RULE_STATE, start).next;
+    expect(s0.receivers.check).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    const t = start + 3 * DAY;
+    const paid = [co({ timestamp: t, receiverKey: "a@b.com" }), co({ timestamp: t + 1, receiverKey: "c@d.com" })];
+    // With the same key: a@b.com is known (paid 3 days ago, more than a day: new again), c@d.com is new.
+    expect(evaluateRules(old, paid, s0, t).matches).toHaveLength(2);
+    const rotated = rulesOf(doc, LATE, "a-brand-new-receiver-hmac-key-after-rotation");
+    const e = evaluateRules(rotated, paid, s0, t);
+    expect(e.matches).toEqual([]);
+    expect(e.next.receivers.check).not.toBe(s0.receivers.check);
+    expect(e.next.receivers.accounts[WATCHED]?.startsWith(`${Math.floor(t / HOUR)}|`)).toBe(true);
+  });
+
   test("with other conditions: a new receiver and a large amount", () => {
     const rules = rulesOf(doc(1, { minAmount: 10_000 }));
     const on = evaluateRules(rules, [], EMPTY_RULE_STATE, start).next;
