@@ -3,7 +3,7 @@
 import type { CashOut } from "./cash-out.js";
 import { eventKey, type LogEvent } from "./log-event.js";
 import { parseLine } from "./parse.js";
-import { isWatched, mayMentionWatched, type WatchList } from "./watch.js";
+import { accountVerdict, isWatched, mentionsWatched, type WatchList } from "./watch.js";
 
 export interface MalformedSample {
   readonly id: string;
@@ -42,10 +42,13 @@ export function collect(events: Iterable<LogEvent>, watch: WatchList, reported: 
     scanned++;
     const message = event.message;
     // Cheap checks first: most lines are noise or other accounts' CashOuts.
-    if (!message.includes("transactionId") || !mayMentionWatched(watch, message)) continue;
+    if (!message.includes("transactionId")) continue;
+    const raw = watch.everyAccount ? "unknown" : watch.accounts.size === 0 ? "unwatched" : accountVerdict(watch, message);
+    if (raw === "unwatched") continue;
     const line = parseLine(message);
     if (line.kind === "other") continue;
     if (line.kind === "malformed") {
+      if (!couldBeWatched(watch, line.account, raw, message)) continue;
       malformed++;
       if (samples.length < MALFORMED_SAMPLES) samples.push({ id: event.id, logGroup: event.logGroup, reason: line.reason });
       continue;
@@ -70,6 +73,16 @@ export function collect(events: Iterable<LogEvent>, watch: WatchList, reported: 
     });
   }
   return { scanned, malformed, duplicates, cashOuts, malformedSamples: samples };
+}
+
+/**
+ * Whether an unreadable line counts as `malformed`: it could be a reportable
+ * CashOut only if its account is watched, or, when no account can be read from
+ * it, if it names a watched account anywhere (README, Invocation).
+ */
+function couldBeWatched(watch: WatchList, account: string | undefined, raw: "watched" | "unknown", message: string): boolean {
+  if (account !== undefined) return isWatched(watch, account);
+  return raw === "watched" || mentionsWatched(watch, message);
 }
 
 /** Two batches read one after the other, as one (the second must have been collected against the first's CashOuts too). */

@@ -6,7 +6,8 @@ import { isValidAmount } from "./money.js";
 export type ParsedLine =
   | { readonly kind: "cashout"; readonly fields: CashOutFields }
   | { readonly kind: "other" }
-  | { readonly kind: "malformed"; readonly reason: string };
+  /** `account`: Session.accountName, when the line got far enough to read it (collect counts only watched ones). */
+  | { readonly kind: "malformed"; readonly reason: string; readonly account?: string };
 
 export interface CashOutFields {
   readonly account: string;
@@ -18,8 +19,8 @@ export interface CashOutFields {
 
 const OTHER: ParsedLine = { kind: "other" };
 
-function malformed(reason: string): ParsedLine {
-  return { kind: "malformed", reason };
+function malformed(reason: string, account?: string): ParsedLine {
+  return account === undefined ? { kind: "malformed", reason } : { kind: "malformed", reason, account };
 }
 
 type Json = Record<string, unknown>;
@@ -98,21 +99,22 @@ export function parseLine(message: string): ParsedLine {
   if (!isObject(payload)) return malformed("payload is not an object");
   const session = payload.Session;
   const envelope = payload.Payload;
-  if (!isObject(session) || !isObject(envelope)) return malformed("missing Session or Payload");
+  // The account first: a malformed line counts only when it is a watched account's (or nobody can tell whose).
+  const account = isObject(session) ? str(session.accountName) : undefined;
+  if (!isObject(session) || !isObject(envelope)) return malformed("missing Session or Payload", account);
   let body: unknown = envelope.body;
   if (typeof body === "string") {
     const parsed = tryJson(body);
-    if (!parsed.ok) return malformed("Payload.body is not JSON");
+    if (!parsed.ok) return malformed("Payload.body is not JSON", account);
     body = parsed.value;
   }
-  if (!isObject(body)) return malformed("missing Payload.body");
+  if (!isObject(body)) return malformed("missing Payload.body", account);
   const transactionId = str(body.transactionId);
-  if (transactionId === undefined) return malformed("missing transactionId");
-  const account = str(session.accountName);
+  if (transactionId === undefined) return malformed("missing transactionId", account);
   if (account === undefined) return malformed("missing Session.accountName");
   const amount = body.amount;
   if (!isValidAmount(amount)) {
-    return malformed("amount is not a positive integer of centavos");
+    return malformed("amount is not a positive integer of centavos", account);
   }
   const receiverKey = typeof body.receiverKeyValue === "string" ? body.receiverKeyValue : undefined;
   return {

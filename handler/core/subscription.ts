@@ -17,8 +17,9 @@ export function isSubscriptionEvent(event: unknown): event is SubscriptionEvent 
 
 /**
  * Decodes a delivery. CONTROL_MESSAGE deliveries (CloudWatch's reachability checks) carry no events.
- * Given the watch list, events whose raw bytes lack `transactionId` or every watched
- * account are counted in `skipped` without being decoded (see `prefilter`).
+ * Given the watch list, events whose raw bytes lack `transactionId`, or whose every
+ * `accountName` holds an unwatched account, are counted in `skipped` without being
+ * decoded (see `prefilter`).
  */
 export function decodeDelivery(event: SubscriptionEvent, watch?: WatchList): Delivery {
   let bytes: Buffer;

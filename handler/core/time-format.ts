@@ -11,10 +11,58 @@ const parts = new Intl.DateTimeFormat("en-GB", {
   hourCycle: "h23",
 });
 
-function fields(ms: number): Record<string, string> {
+interface Fields {
+  readonly year: string;
+  readonly month: string;
+  readonly day: string;
+  readonly hour: string;
+  readonly minute: string;
+  readonly second: string;
+}
+
+function intlFields(ms: number): Fields {
   const out: Record<string, string> = {};
   for (const p of parts.formatToParts(new Date(ms))) out[p.type] = p.value;
-  return out;
+  return out as unknown as Fields;
+}
+
+// formatToParts costs several microseconds and a message lists up to 20 times:
+// the zone's offset is looked up once per UTC hour (São Paulo's clock changes
+// fell on whole UTC hours) and the fields computed from it. An hour whose two
+// ends disagree, whatever the zone did, keeps the slow path.
+const HOUR = 3_600_000;
+const offsets = new Map<number, number | null>();
+
+/** Local wall time minus UTC, in ms, at the whole second `ms`. */
+function offsetAt(ms: number): number {
+  const f = intlFields(ms);
+  return Date.UTC(Number(f.year), Number(f.month) - 1, Number(f.day), Number(f.hour), Number(f.minute), Number(f.second)) - ms;
+}
+
+const two = (n: number): string => String(n).padStart(2, "0");
+
+function fields(ms: number): Fields {
+  const bucket = Math.floor(ms / HOUR);
+  let offset = offsets.get(bucket);
+  if (offset === undefined) {
+    const a = offsetAt(bucket * HOUR);
+    offset = a === offsetAt(bucket * HOUR + HOUR - 1000) ? a : null;
+    if (offsets.size >= 4096) offsets.clear();
+    offsets.set(bucket, offset);
+  }
+  if (offset === null || !Number.isFinite(ms)) return intlFields(ms);
+  const d = new Date(Math.floor(ms / 1000) * 1000 + offset);
+  const year = d.getUTCFullYear();
+  // Intl writes years past four digits or before year 1000 its own way: leave those to it.
+  if (year < 1000 || year > 9999) return intlFields(ms);
+  return {
+    year: String(year),
+    month: two(d.getUTCMonth() + 1),
+    day: two(d.getUTCDate()),
+    hour: two(d.getUTCHours()),
+    minute: two(d.getUTCMinutes()),
+    second: two(d.getUTCSeconds()),
+  };
 }
 
 /** `27/11 09:00:01` */

@@ -90,6 +90,34 @@ describe("collect", () => {
     expect(t).toMatchObject({ scanned: 3, malformed: 0, cashOuts: [] });
   });
 
+  test("another account's broken line is not malformed, even when it names a watched account elsewhere", () => {
+    const named = (amount: unknown, id: string): LogEvent =>
+      logEvent(
+        `2026-11-27T12:00:00.000Z\treq\tINFO\t${JSON.stringify({
+          Session: { accountName: OTHER },
+          Payload: { body: { transactionId: `tx-${id}`, amount, description: `ref. conta ${WATCHED}` } },
+        })}`,
+        { id },
+      );
+    const t = collect([named(10.5, "1"), named("100", "2"), named(1_000, "3")], watch, new Set());
+    expect(t).toMatchObject({ scanned: 3, malformed: 0, cashOuts: [], malformedSamples: [] });
+  });
+
+  test("a broken line whose account cannot be read counts when it names a watched account, escaped or not", () => {
+    const t = collect(
+      [
+        logEvent(`falha ao registrar transactionId=E1 conta ${WATCHED}`, { id: "1" }),
+        logEvent(`falha ao registrar transactionId=E2 conta ${OTHER}`, { id: "2" }),
+        logEvent(JSON.stringify({ message: `{"Session":{"accountName":"${WATCHED}"},"Payload":{"body":{"transactionId":"E3",` }), { id: "3" }),
+        logEvent(JSON.stringify({ message: `{"Session":{"accountName":"${OTHER}"},"Payload":{"body":{"transactionId":"E4",` }), { id: "4" }),
+      ],
+      watch,
+      new Set(),
+    );
+    expect(t.malformed).toBe(2);
+    expect(t.malformedSamples.map((s) => s.id)).toEqual(["1", "3"]);
+  });
+
   test("an account that merely contains a watched one is not watched", () => {
     const t = collect([cashOutEvent("1", {}, `${WATCHED}0`)], watch, new Set());
     expect(t).toMatchObject({ scanned: 1, malformed: 0, cashOuts: [] });

@@ -214,3 +214,19 @@ describe("never throws", () => {
     expect(cashouts).toBeGreaterThan(0);
   });
 });
+
+describe("a malformed line names its account when it could be read", () => {
+  test("so collect can leave other accounts' broken lines uncounted", () => {
+    const bad = (body: unknown): string => nodeLine({ Session: { accountName: "acc-1", sessionId: "s" }, Payload: { body } });
+    for (const line of [bad({ transactionId: "t", amount: 1.5 }), bad({ transactionId: "t", amount: "100" }), bad({ transactionId: null, amount: 100 }), bad("{broken transactionId"), bad(["transactionId"])]) {
+      const p = parseLine(line);
+      expect(p.kind === "malformed" && p.account, line).toBe("acc-1");
+    }
+    for (const line of [nodeLine({ Session: { sessionId: "s" }, Payload: { body: { transactionId: "t", amount: 1 } } }), "transactionId=1", `${nodeLine({}).slice(0, -1)}transactionId`]) {
+      const p = parseLine(line);
+      expect(p.kind, line).toBe("malformed");
+      expect(p.kind === "malformed" && p.account, line).toBeUndefined();
+    }
+  });
+});
+

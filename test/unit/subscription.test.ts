@@ -71,7 +71,7 @@ describe("decodeDelivery", () => {
   test("the raw-byte prefilter reads the same CashOuts and malformed lines as a full decode (seeded)", () => {
     const rand = prng(2026);
     const formats: LineFormat[] = ["node", "python", "lambda-json", "lambda-json-string", "bare"];
-    const accounts = [WATCHED, "11122233344455", "99988877766655", "acc with spaces"];
+    const accounts = [WATCHED, "11122233344455", "99988877766655", "acc with spaces", "Jo\u00e3o \"x\"", "a/b\\"];
     let skippedByPrefilter = 0;
     const tricky = ['"}]', '{"id":"', "\\", '\\"}]', "\u00e7\u00e3o", "</script>", "\t"];
     for (let round = 0; round < 40; round++) {
@@ -88,10 +88,13 @@ describe("decodeDelivery", () => {
         if (rand() < 0.1) message = `${message.slice(0, message.length - 3)}${tricky[0] ?? ""}`;
         list.push({ id: String(37_000_000 + round * 100 + i), timestamp: T0 + i, message });
       }
-      for (const watched of [[WATCHED], ["11122233344455", WATCHED], ["*"], ["acc with spaces"]]) {
+      for (const watched of [[WATCHED], ["11122233344455", WATCHED], ["*"], ["acc with spaces"], ["Jo\u00e3o \"x\"", "a/b\\"]]) {
         const full = decodeDelivery(delivery(list));
         const fast = decodeDelivery(delivery(list), watchList(watched));
         expect(fast.events.length + fast.skipped).toBe(list.length);
+        // The events it reads in place are the very events a full decode gives.
+        const byId = new Map(full.events.map((e) => [e.id, e]));
+        for (const e of fast.events) expect(e).toEqual(byId.get(e.id));
         skippedByPrefilter += fast.skipped;
         const w = watchList(watched);
         const a = collect(full.events, w, new Set());
@@ -104,13 +107,16 @@ describe("decodeDelivery", () => {
     expect(skippedByPrefilter).toBeGreaterThan(100);
   });
 
-  test("accounts the prefilter cannot search for raw fall back to a full decode", () => {
-    const list: DeliveredEvent[] = [{ id: "1", timestamp: T0, message: pixLine({ account: "a/b", amount: 100, transactionId: "t" }) }];
-    const d = decodeDelivery(delivery(list), watchList(["a/b"]));
-    expect(d.skipped).toBe(0);
-    expect(d.events).toHaveLength(1);
-    const t = collect(
-      d.events, watchList(["a/b"]), new Set());
-    expect(t.cashOuts.map((c) => c.account)).toEqual(["a/b"]);
+  test("accounts JSON escapes (PHP's \\/, non-ASCII, quotes) are read by the prefilter in place, one level deeper", () => {
+    for (const account of ["a/b", "João", 'acme "br"']) {
+      const list: DeliveredEvent[] = [
+        { id: "1", timestamp: T0, message: pixLine({ account, amount: 100, transactionId: "t" }).replace("a/b", "a\\/b") },
+        { id: "2", timestamp: T0, message: pixLine({ account: "other", amount: 100, transactionId: "u" }) },
+      ];
+      const d = decodeDelivery(delivery(list), watchList([account]));
+      expect(d.skipped).toBe(1);
+      const t = collect(d.events, watchList([account]), new Set());
+      expect(t.cashOuts.map((c) => c.account)).toEqual([account]);
+    }
   });
 });

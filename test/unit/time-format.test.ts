@@ -14,3 +14,37 @@ describe("times in America/Sao_Paulo", () => {
     expect(fullTime(ms)).toBe(full);
   });
 });
+
+describe("the per-hour offset cache agrees with Intl", () => {
+  const intl = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "America/Sao_Paulo",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  });
+  const reference = (ms: number): string => {
+    const f: Record<string, string> = {};
+    for (const p of intl.formatToParts(new Date(ms))) f[p.type] = p.value;
+    return `${f.day}/${f.month}/${f.year} ${f.hour}:${f.minute}:${f.second}`;
+  };
+
+  test("around the clock changes of 2017-2019 (summer time began and ended at local midnight)", () => {
+    // 2018-11-04 00:00 local became 01:00; 2019-02-17 00:00 local became 2019-02-16 23:00.
+    for (const edge of [Date.UTC(2018, 10, 4, 3), Date.UTC(2019, 1, 17, 2), Date.UTC(2017, 9, 15, 3), Date.UTC(2018, 1, 18, 2)]) {
+      for (let ms = edge - 2 * 3_600_000; ms <= edge + 2 * 3_600_000; ms += 599_999) expect(fullTime(ms), String(ms)).toBe(reference(ms));
+    }
+  });
+
+  test("seeded instants from 1990 to 2040", () => {
+    let seed = 99;
+    for (let i = 0; i < 3000; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      const ms = Date.UTC(1990, 0, 1) + Math.floor((seed / 2 ** 31) * 50 * 365.25 * 86_400_000);
+      expect(fullTime(ms), String(ms)).toBe(reference(ms));
+    }
+  });
+});
