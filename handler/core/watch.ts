@@ -42,7 +42,6 @@ export function mayHoldWatched(list: WatchList, message: string): boolean {
 }
 
 const KEY = "accountName";
-const KEY_BYTES = Buffer.from(KEY);
 const KEY_LENGTH = KEY.length;
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;

@@ -1,26 +1,21 @@
 // A watched account is found however a logger escaped it: in the message (collect)
 // and one level deeper in a subscription delivery's raw bytes (prefilter). Lines are
 // written by the encoders other languages use (scripts/lib/json-styles.mjs).
-import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { collect } from "../../handler/core/collect.js";
 import { parseLine } from "../../handler/core/parse.js";
 import { decodeDelivery } from "../../handler/core/subscription.js";
 import { accountVerdict, isWatched, mayHoldWatched, mentionsWatched, watchList, type WatchList } from "../../handler/core/watch.js";
+import { subscriptionEvent, type EncodedDelivery } from "../support/delivery.js";
 import { NOISE, type LineFormat } from "../support/pix-lines.js";
 import { JSON_STYLES, LINE_FORMATS, styledLine, TRICKY_ACCOUNTS, type JsonStyle } from "../support/styled-lines.js";
 import { logEvent, prng, randInt } from "./fixtures.js";
 
-function deliveryOf(messages: readonly string[]): { awslogs: { data: string } } {
-  const body = {
-    messageType: "DATA_MESSAGE",
-    owner: "123456789012",
-    logGroup: "/aws/lambda/pix-payload",
-    logStream: "s",
-    subscriptionFilters: ["pxstream"],
-    logEvents: messages.map((message, i) => ({ id: String(1000 + i), timestamp: 1_790_000_000_000 + i, message })),
-  };
-  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(body))).toString("base64") } };
+function deliveryOf(messages: readonly string[]): EncodedDelivery {
+  return subscriptionEvent(
+    "/aws/lambda/pix-payload",
+    messages.map((message, i) => ({ id: String(1000 + i), timestamp: 1_790_000_000_000 + i, message })),
+  );
 }
 
 interface Case {

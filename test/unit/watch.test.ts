@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { accountVerdict, isWatched, mayHoldWatched, mentionsWatched, watchList } from "../../handler/core/watch.js";
+import { WATCHED as W } from "../support/pix-lines.js";
 
-const W = "23463567342345";
 const OTHER = "99999999999999";
 
 describe("watch list", () => {
