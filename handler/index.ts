@@ -2,6 +2,7 @@
 // trigger, and reports. Everything it composes is in its own module.
 import { randomUUID } from "node:crypto";
 import { loadConfig, type Config, type RunMode } from "./core/config.js";
+import { CASHOUT_FILTER_PATTERN } from "./core/parse.js";
 import type { CompiledRules } from "./core/rules.js";
 import { decodeDelivery, isSubscriptionEvent } from "./core/subscription.js";
 import { metricsDocument, newSummary, type Counters, type RunSummary } from "./core/summary.js";
@@ -45,7 +46,7 @@ export const STANDARD_OUTPUTS: Outputs = {
 /** What touches the world, built per invocation; the counters are the run's summary, which the adapters add to. */
 export interface Adapters {
   readonly store: (config: Config, counters: Counters) => CheckpointStore;
-  readonly logs: (counters: Counters) => LogSource;
+  readonly logs: (counters: Counters, config: Config) => LogSource;
   /** The Slack notifier of a run that posts (not used by dry runs). */
   readonly notifier: (config: Config, remainingMs: () => number, counters: Counters) => Promise<Notifier>;
   /** The watch list and rules (the S3 document, the receiver HMAC key); AWS's when not given. */
@@ -59,9 +60,11 @@ function awsRules(config: Config, mode: RunMode, counters: Counters): Promise<Co
 export const AWS_ADAPTERS: Adapters = {
   // loadConfig guarantees the bucket for scheduled runs.
   store: (config, counters) => new StateStore(s3Client(), config.stateBucket ?? "", config.stateKey, counters),
-  logs: (counters) => {
+  logs: (counters, config) => {
     const client = logsClient();
-    return { read: (group, window) => readLogGroup(client, group, window, counters) };
+    // Only CashOut lines cross the wire unless PXSTREAM_SERVER_FILTER=false (README, Performance).
+    const pattern = config.serverFilter ? CASHOUT_FILTER_PATTERN : undefined;
+    return { read: (group, window) => readLogGroup(client, group, window, counters, pattern) };
   },
   notifier: async (config, remainingMs, counters) => {
     const source = config.webhook;
@@ -119,7 +122,7 @@ export function createHandler(partial: Partial<HandlerDeps> = {}): Handler {
         const delivery = decodeDelivery(event, watchFor(rules.watchAccounts));
         await pushRun({ config, rules, delivery, checkpoint: checkpointFor("push"), shared: store !== null, notifier, functionName, remainingMs, now: deps.now, summary });
       } else {
-        await scheduledRun({ config, rules, checkpoint: checkpointFor("scheduled"), logs: deps.adapters.logs(summary), notifier, functionName, owner, remainingMs, now: deps.now, summary });
+        await scheduledRun({ config, rules, checkpoint: checkpointFor("scheduled"), logs: deps.adapters.logs(summary, config), notifier, functionName, owner, remainingMs, now: deps.now, summary });
       }
       succeeded = true;
       return summary;

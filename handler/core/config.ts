@@ -38,6 +38,8 @@ export interface Config {
    */
   readonly pushCoalesceMs: number;
   readonly dryRun: boolean;
+  /** PXSTREAM_SERVER_FILTER: scheduled runs ask FilterLogEvents for CashOut lines only (README, Performance). */
+  readonly serverFilter: boolean;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +140,11 @@ export function loadConfig(env: Env, mode: RunMode): Config {
   }
   const dryRun = dryRunRaw === "true";
 
+  const serverFilterRaw = (env.PXSTREAM_SERVER_FILTER ?? "").trim().toLowerCase();
+  if (!["", "true", "false"].includes(serverFilterRaw)) {
+    problems.push(`PXSTREAM_SERVER_FILTER must be true or false (got ${JSON.stringify(env.PXSTREAM_SERVER_FILTER)})`);
+  }
+
   let webhook: WebhookSource | undefined;
   const parameter = (env.PXSTREAM_SLACK_WEBHOOK_PARAMETER ?? "").trim();
   const url = (env.SLACK_WEBHOOK ?? "").trim();
@@ -179,6 +186,7 @@ export function loadConfig(env: Env, mode: RunMode): Config {
     slackTimeoutMs: slackTimeout * 1000,
     pushCoalesceMs: coalesce * 1000,
     dryRun,
+    serverFilter: serverFilterRaw !== "false",
   };
 }
 

@@ -19,6 +19,14 @@ export interface CashOutFields {
 
 const OTHER: ParsedLine = { kind: "other" };
 
+/**
+ * The CloudWatch Logs filter pattern that keeps exactly the lines parseLine can
+ * read as anything but `other`: every such line contains `transactionId`, an
+ * alphanumeric term that JSON never escapes and always sets between quotes
+ * (README, Performance, says why the pattern cannot miss a CashOut).
+ */
+export const CASHOUT_FILTER_PATTERN = '"transactionId"';
+
 function malformed(reason: string, account?: string): ParsedLine {
   return account === undefined ? { kind: "malformed", reason } : { kind: "malformed", reason, account };
 }

@@ -7,6 +7,8 @@ export interface HttpAnswer {
   readonly status: number;
   readonly body: string;
   readonly retryAfter: string | null;
+  /** A redirect's target (3xx answers); callers must not log its path. */
+  readonly location: string | null;
 }
 
 const httpAgent = new HttpAgent({ keepAlive: true });
@@ -31,7 +33,13 @@ export function postJson(url: string, body: string, timeoutMs: number): Promise<
         res.on("end", () => {
           clearTimeout(timer);
           const retryAfter = res.headers["retry-after"];
-          resolve({ status: res.statusCode ?? 0, body: text, retryAfter: typeof retryAfter === "string" ? retryAfter : null });
+          const location = res.headers.location;
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text,
+            retryAfter: typeof retryAfter === "string" ? retryAfter : null,
+            location: typeof location === "string" ? location : null,
+          });
         });
         res.on("error", fail);
       },

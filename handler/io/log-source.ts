@@ -11,12 +11,14 @@ export interface FetchStats {
 /**
  * Every event of a log group in a window, a page at a time, following
  * nextToken until it is absent (a page may be empty while a token remains).
+ * With a filter pattern, CloudWatch Logs sends only the events that match it.
  */
 export async function* readLogGroup(
   client: CloudWatchLogsClient,
   logGroup: string,
   window: TimeWindow,
   stats: FetchStats,
+  filterPattern?: string,
 ): AsyncGenerator<LogEvent[]> {
   let nextToken: string | undefined;
   do {
@@ -30,6 +32,7 @@ export async function* readLogGroup(
           nextToken,
           limit: 10_000,
           interleaved: true,
+          ...(filterPattern === undefined ? {} : { filterPattern }),
         }),
       );
     } catch (err) {

@@ -28,11 +28,12 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: numbe
   return Math.round(ceiling / 2 + (ceiling / 2) * random);
 }
 
-/** Retry-After in ms (seconds or an HTTP date), or undefined when absent or unreadable. */
+/** Retry-After in ms (seconds, whole or not, or an HTTP date), or undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (header === null || header.trim() === "") return undefined;
   const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // `2.5` is seconds too (a proxy's, not the RFC's): Date.parse would read it as a date in 2001 and wait 0 ms.
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -84,6 +85,17 @@ function slackText(body: string, url: string): string {
   return text === "" ? "(empty body)" : text.slice(0, 200);
 }
 
+/** The host a redirect points to (its path and query may hold a secret), or what stands in for it. */
+function redirectHost(location: string | null, url: string): string {
+  if (location === null || location.trim() === "") return "nowhere (no Location header)";
+  try {
+    const host = new URL(location.trim(), url).host;
+    return host === "" ? "an unreadable Location" : host;
+  } catch {
+    return "an unreadable Location";
+  }
+}
+
 /** A network failure described without the URL: the webhook path is the secret. */
 function networkReason(err: unknown): string {
   if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) return "timed out";
@@ -106,6 +118,11 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Post
     try {
       const res = await postJson(url, body, opts.timeoutMs);
       if (res.status >= 200 && res.status < 300) return attempt - 1;
+      if (res.status >= 300 && res.status < 400) {
+        // A webhook never redirects: the URL is wrong or moved. Following it would post the message (and
+        // the path, the secret) elsewhere; retrying cannot help. Name where it points: the host, never the path.
+        throw new SlackError(`Slack answered ${res.status}, a redirect to ${redirectHost(res.location, url)} (not retried: check the webhook URL; the checkpoint did not move)`, res.status, attempt - 1);
+      }
       last = `Slack answered ${res.status}: ${slackText(res.body, url)}`;
       if (isPermanentSlackStatus(res.status)) {
         throw new SlackError(`${last} (not retried: fix the webhook or the payload; the checkpoint did not move)`, res.status, attempt - 1);

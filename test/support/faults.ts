@@ -155,6 +155,8 @@ export interface SeenRequest {
   readonly url: string;
   readonly target: string | undefined;
   readonly injected: boolean;
+  /** The request body as sent (AWS JSON protocols carry the call's parameters here). */
+  readonly body: string;
 }
 
 /**
@@ -184,6 +186,7 @@ export class FaultProxy {
           url: req.url ?? "",
           target: typeof targetHeader === "string" ? targetHeader : undefined,
           injected: fault !== undefined,
+          body: Buffer.concat(chunks).toString("utf8"),
         });
         if (fault?.hang) return;
         if (fault !== undefined) {

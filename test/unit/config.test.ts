@@ -39,7 +39,15 @@ describe("loadConfig", () => {
       slackTimeoutMs: 10_000,
       pushCoalesceMs: 0,
       dryRun: false,
+      serverFilter: true,
     });
+  });
+
+  test("PXSTREAM_SERVER_FILTER: on unless false; anything else is a problem", () => {
+    expect(loadConfig({ ...VALID, PXSTREAM_SERVER_FILTER: " FALSE " }, "scheduled").serverFilter).toBe(false);
+    expect(loadConfig({ ...VALID, PXSTREAM_SERVER_FILTER: "true" }, "scheduled").serverFilter).toBe(true);
+    expect(loadConfig({ ...VALID, PXSTREAM_SERVER_FILTER: "" }, "scheduled").serverFilter).toBe(true);
+    expect(problems({ ...VALID, PXSTREAM_SERVER_FILTER: "no" }).problems).toEqual(['PXSTREAM_SERVER_FILTER must be true or false (got "no")']);
   });
 
   test("lists split on commas and trimmed; numbers in minutes/hours/seconds", () => {

@@ -41,6 +41,10 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs("2", now)).toBe(2_000);
     expect(retryAfterMs(" 0 ", now)).toBe(0);
     expect(retryAfterMs("120", now)).toBe(120_000);
+    // Not the RFC's form, but proxies send it; Date.parse would take it for a date in 2001.
+    expect(retryAfterMs("2.5", now)).toBe(2_500);
+    expect(retryAfterMs("0.25", now)).toBe(250);
+    expect(retryAfterMs("1.0001", now)).toBe(1_001);
   });
 
   test("HTTP date: the time left until it, never negative", () => {

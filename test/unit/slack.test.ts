@@ -86,6 +86,39 @@ describe("postToSlack against a local HTTP server", () => {
     expect(sleeps).toEqual([3_000]);
   });
 
+  test("429 with Retry-After in fractions of a second waits them, rounded up to the ms", async () => {
+    sink.enqueue({ status: 429, body: "rate_limited", headers: { "retry-after": "2.5" } }, { status: 429, headers: { "retry-after": "0.0004" } });
+    const { opts, sleeps } = options();
+    expect(await postToSlack(sink.url, MSG, opts)).toBe(2);
+    expect(sleeps).toEqual([2_500, 1]);
+  });
+
+  test.each([301, 302, 303, 307, 308])("%d fails at once, naming the Location's host and never its path", async (status) => {
+    const token = "xoxb-redirect-secret-token";
+    sink.enqueue({ status, body: `moved to ${sink.url}`, headers: { location: `https://hooks.example.net:8443/services/T1/B2/${token}?q=1` } });
+    const { opts, sleeps } = options();
+    const err = await slackError(postToSlack(sink.url, MSG, opts));
+    expect(err.status).toBe(status);
+    expect(err.retries).toBe(0);
+    expect(err.message).toContain(`Slack answered ${status}, a redirect to hooks.example.net:8443`);
+    for (const secret of [token, "/services", "T1/B2", sink.url, sink.secretPath, "q=1"]) expect(err.message).not.toContain(secret);
+    expect(sleeps).toEqual([]);
+    expect(sink.requests).toHaveLength(1);
+  });
+
+  test("a redirect without a usable Location says so", async () => {
+    sink.enqueue({ status: 302 }, { status: 301, headers: { location: "http://[broken" } });
+    expect((await slackError(postToSlack(sink.url, MSG, options().opts))).message).toContain("a redirect to nowhere (no Location header)");
+    expect((await slackError(postToSlack(sink.url, MSG, options().opts))).message).toContain("a redirect to an unreadable Location");
+  });
+
+  test("a relative Location names the webhook's own host", async () => {
+    sink.enqueue({ status: 307, headers: { location: "/services/elsewhere/secret-path" } });
+    const err = await slackError(postToSlack(sink.url, MSG, options().opts));
+    expect(err.message).toContain(`a redirect to 127.0.0.1:${sink.port}`);
+    expect(err.message).not.toContain("secret-path");
+  });
+
   test("429 without Retry-After waits one second", async () => {
     sink.enqueue({ status: 429, body: "rate_limited" });
     const { opts, sleeps } = options();
