@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_BIN := node_modules/.bin
 
-.PHONY: help install build typecheck test test-unit test-integration test-terraform demo bench lint format tf-validate clean
+.PHONY: help install build typecheck test test-unit test-integration test-terraform demo bench lint format tf-validate tf-test clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ test-unit: install ## unit tests of the pure modules only
 test-integration: build ## integration tests against moto_server, running dist/pxstream.zip
 	$(NPM_BIN)/vitest run test/integration
 
-test-terraform: build ## HCL parsing, reference, policy and example checks of terraform/
+test-terraform: build ## terraform validate + terraform test of the module, rendered policy, IAM enforcement, examples applied to moto_server
 	$(NPM_BIN)/vitest run test/terraform
 
 demo: build ## the whole flow on this machine: moto_server, a local Slack, two runs
@@ -48,8 +48,11 @@ lint: install ## Biome over the TypeScript and scripts (biome.jsonc); checkov, t
 format: install ## format the TypeScript, scripts and JSON in place (Biome, biome.jsonc)
 	$(NPM_BIN)/biome format --write
 
-tf-validate: ## terraform init -backend=false && terraform validate, module and examples (needs terraform)
+tf-validate: ## terraform init + validate of the module, its submodule and each example (provider mirror where present)
 	bash scripts/tf-validate.sh
+
+tf-test: ## terraform test: the module's .tftest.hcl files, plan-only against a mock provider (provider mirror where present)
+	. scripts/lib/terraform-env.sh && cd terraform && terraform init -backend=false -input=false -no-color >/dev/null && terraform test
 
 clean: ## remove build output
 	rm -rf dist .bench

@@ -9,13 +9,11 @@ TF_DIR="terraform"
 
 if command -v go >/dev/null 2>&1; then PATH="$PATH:$(go env GOPATH)/bin"; fi
 export PATH
-# terraform warns on every call when its CLI configuration file is missing; fmt needs none.
-cli_config="${TF_CLI_CONFIG_FILE:-$HOME/.terraformrc}"
-if [ ! -e "$cli_config" ]; then
-  TF_CLI_CONFIG_FILE="$(mktemp)"
-  export TF_CLI_CONFIG_FILE
-  trap 'rm -f "$TF_CLI_CONFIG_FILE"' EXIT
-fi
+# The same provider installation rule as tf-validate (the mirror where there is one);
+# fmt needs no provider, but terraform warns on every call without a CLI configuration.
+# shellcheck source=lib/terraform-env.sh
+. scripts/lib/terraform-env.sh
+trap '[ -z "$PXSTREAM_TF_TMP_RC" ] || rm -f "$PXSTREAM_TF_TMP_RC"' EXIT
 
 failed=()
 skipped=()
