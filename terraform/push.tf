@@ -13,13 +13,15 @@ resource "aws_lambda_permission" "logs" {
   source_account = local.account_id
 }
 
+# With server_side_filter (the default) only events holding the term
+# transactionId are delivered: every CashOut line holds it.
 resource "aws_cloudwatch_log_subscription_filter" "this" {
   for_each = toset(local.subscription_log_group_names)
 
   name            = var.name
   log_group_name  = each.value
-  filter_pattern  = var.subscription_filter_pattern
+  filter_pattern  = local.subscription_filter_pattern
   destination_arn = aws_lambda_function.this.arn
 
-  depends_on = [aws_lambda_permission.logs]
+  depends_on = [aws_lambda_permission.logs, aws_lambda_function_event_invoke_config.this]
 }

@@ -2,6 +2,10 @@
 # EventBridge Scheduler: runs the function on var.schedule
 ################################################################################
 
+locals {
+  schedule_arn = "arn:${local.partition}:scheduler:${local.region}:${local.account_id}:schedule/${var.schedule_group_name}/${var.name}"
+}
+
 resource "aws_scheduler_schedule" "this" {
   count = var.create_schedule ? 1 : 0
 
@@ -30,6 +34,17 @@ resource "aws_scheduler_schedule" "this" {
       maximum_event_age_in_seconds = var.schedule_retry_maximum_event_age_in_seconds
     }
   }
+
+  # The role must be able to invoke the function (and decrypt the input)
+  # before the first run is due.
+  depends_on = [aws_iam_role_policy.scheduler]
+
+  lifecycle {
+    precondition {
+      condition     = !(var.create_alarms && local.schedule_kind == "at")
+      error_message = "An at() schedule runs once, so the no-success alarm would fire for ever after: use rate() or cron() with create_alarms, or set create_alarms = false."
+    }
+  }
 }
 
 # The scheduler's own role: it may invoke this function and nothing else.
@@ -47,7 +62,12 @@ resource "aws_iam_role" "scheduler" {
       Effect    = "Allow"
       Action    = "sts:AssumeRole"
       Principal = { Service = "scheduler.amazonaws.com" }
-      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      # Only this schedule may use the role (the confused-deputy guard the
+      # Scheduler docs recommend); the ARN is built, the schedule depends on the role.
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnEquals    = { "aws:SourceArn" = local.schedule_arn }
+      }
     }]
   })
 
@@ -61,10 +81,19 @@ resource "aws_iam_role_policy" "scheduler" {
   role = aws_iam_role.scheduler[0].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = "lambda:InvokeFunction"
-      Resource = aws_lambda_function.this.arn
-    }]
+    Statement = concat(
+      [{
+        Effect   = "Allow"
+        Action   = "lambda:InvokeFunction"
+        Resource = aws_lambda_function.this.arn
+      }],
+      # A customer key on the schedule encrypts its target input, which the
+      # scheduler decrypts with this role before each invocation.
+      var.schedule_kms_key_arn == null ? [] : [{
+        Effect   = "Allow"
+        Action   = "kms:Decrypt"
+        Resource = var.schedule_kms_key_arn
+      }],
+    )
   })
 }
