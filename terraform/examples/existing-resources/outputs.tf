@@ -9,6 +9,6 @@ output "lambda_policy_json" {
 }
 
 output "alarm_arns" {
-  description = "ARNs of the alarms."
+  description = "ARNs of the alarms, by alarm."
   value       = module.pxstream.alarm_arns
 }

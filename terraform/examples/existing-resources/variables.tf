@@ -49,3 +49,8 @@ variable "alarm_sns_topic_arn" {
   description = "SNS topic of the on-call channel."
   type        = string
 }
+
+variable "failed_invocations_queue_arn" {
+  description = "SQS queue that receives asynchronous invocations that failed every retry (they hold the event: protect the queue like the logs)."
+  type        = string
+}

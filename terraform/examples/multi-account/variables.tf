@@ -21,12 +21,13 @@ variable "deploy_role_name" {
 }
 
 variable "watched_accounts" {
-  description = "Session.accountName values to alert on, in both accounts."
-  type        = list(string)
+  description = "Session.accountName values to alert on, in both accounts, each with its label (\"\" for none)."
+  type        = map(string)
 }
 
 variable "slack_webhook_url" {
-  description = "Slack incoming webhook URL (one SecureString per account)."
+  description = "Slack incoming webhook URL (one SecureString per account). Ephemeral: set TF_VAR_slack_webhook_url for every plan and apply."
   type        = string
   sensitive   = true
+  ephemeral   = true
 }

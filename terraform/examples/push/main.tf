@@ -1,44 +1,82 @@
-# Push mode: CloudWatch Logs delivers each new batch of events of the
-# subscribed groups to the function within seconds, instead of a schedule
-# polling every few minutes.
+# Push mode with the schedule as safety net (the recommended mode):
+# CloudWatch Logs delivers each new batch of CashOut lines of the subscribed
+# groups to the function within seconds, and a schedule every 15 minutes
+# reports whatever a push run could not (Slack down longer than Lambda's
+# retries, a delivery dropped). Push and scheduled runs share the checkpoint in
+# the state bucket, so each CashOut is reported once.
 #
-# The schedule is turned off here. Both modes report every CashOut they see,
-# and neither knows what the other reported: a schedule reading the same log
-# groups as the subscription would report every event twice. Keep a schedule
-# only for log groups that are not subscribed (the module's check block warns
-# about an overlap).
-#
-# This example also creates the state bucket: push runs do not need the
-# checkpoint, but the function's configuration always names one, so a later
-# switch back to the schedule starts from a real checkpoint.
+# Alarms go to an SNS topic encrypted with a customer KMS key whose policy lets
+# CloudWatch use it: CloudWatch cannot publish to a topic encrypted with the
+# AWS managed key alias/aws/sns. Or pass an existing topic in alarm_sns_topic_arn.
 
 provider "aws" {
   region = var.region
 }
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 module "pxstream" {
   source = "../../"
 
   name             = "pxstream-push"
   log_group_names  = ["/aws/lambda/pix-payload"]
-  watched_accounts = ["*"]
+  watched_accounts = { "23463567342345" = "Tesouraria" }
+  rules = [
+    { name = "contas vigiadas" },
+    { name = "acima de R$ 50 mil", accounts = ["*"], minAmount = 5000000, mention = "here" },
+  ]
 
   state_bucket        = var.state_bucket
   create_state_bucket = true
 
   slack_webhook_url = var.slack_webhook_url
 
-  create_schedule             = false
   create_subscription_filters = true
-  # "" delivers every event. A pattern such as "transactionId" would invoke the
-  # function less often, but any CashOut line it misses is never reported.
-  subscription_filter_pattern = ""
-
-  # Deliveries arrive in parallel, one per log stream batch.
-  reserved_concurrent_executions = 5
+  # The safety net: reports what push runs could not, never what they reported.
+  schedule = "rate(15 minutes)"
+  # A push run posts at most once a minute; a burst's other CashOuts wait for
+  # the next push run, or at the latest the next scheduled run.
+  push_coalesce_seconds = 60
 
   create_alarms        = true
-  alarm_sns_topic_arns = [aws_sns_topic.alarms.arn]
+  alarm_sns_topic_arns = [local.alarm_topic_arn]
+
+  tags = {
+    Project = "pxstream"
+  }
+}
+
+locals {
+  create_topic    = var.alarm_sns_topic_arn == null
+  alarm_topic_arn = local.create_topic ? aws_sns_topic.alarms[0].arn : var.alarm_sns_topic_arn
+}
+
+resource "aws_kms_key" "alarms" {
+  count = local.create_topic ? 1 : 0
+
+  description         = "Encrypts the pxstream-push alarm topic; CloudWatch may use it to publish"
+  enable_key_rotation = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchPublishesAlarms"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+      },
+    ]
+  })
 
   tags = {
     Project = "pxstream"
@@ -46,8 +84,10 @@ module "pxstream" {
 }
 
 resource "aws_sns_topic" "alarms" {
+  count = local.create_topic ? 1 : 0
+
   name              = "pxstream-push-alarms"
-  kms_master_key_id = "alias/aws/sns"
+  kms_master_key_id = aws_kms_key.alarms[0].arn
 
   tags = {
     Project = "pxstream"
