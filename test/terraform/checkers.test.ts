@@ -12,7 +12,6 @@ import {
   checkOutputs,
   checkReferences,
   checkTags,
-  checkTemplateCalls,
   checkVariables,
   parseConfig,
 } from "./hcl.js";
@@ -153,30 +152,5 @@ resource "aws_lambda_function" "f" {
       "aws_iam_role.fixed.name does not derive from var.name",
       "aws_lambda_function.f.function_name does not derive from var.name",
     ]);
-  });
-
-  it("checkTemplateCalls names missing templates and variables passed or read in vain", async () => {
-    const dir = fixture({ "t.tftpl": '{"a": "${one}", "b": "${two}"}' });
-    const main = `
-locals {
-  ok      = templatefile("\${path.module}/t.tftpl", {
-    one = 1
-    two = 2
-  })
-  wrong   = templatefile("\${path.module}/t.tftpl", {
-    one   = 1
-    three = 3
-  })
-  missing = templatefile("\${path.module}/nope.tftpl", {
-    one = 1
-  })
-}
-`;
-    const problems = checkTemplateCalls(await parseConfig(dir, { "main.tf": main })).map((p) => p.split(": ")[1]);
-    expect(problems.sort()).toEqual([
-      "t.tftpl reads two, which templatefile() does not pass",
-      "templatefile() passes three, which t.tftpl never reads",
-      "templatefile() names nope.tftpl, which does not exist",
-    ].sort());
   });
 });

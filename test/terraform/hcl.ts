@@ -1,14 +1,16 @@
 /**
  * Static checks of Terraform configurations, without terraform: every .tf
  * file is parsed by HashiCorp's HCL parser (@cdktf/hcl2json), then the
- * checks below look at the parsed blocks. Each check returns a list of
+ * checks below look at the parsed blocks for the conventions terraform
+ * validate does not check (descriptions, validations, tags, name prefixes,
+ * example callers); terraform itself checks the rest where it is installed
+ * (validate.test.ts, terraform-test.test.ts). Each check returns a list of
  * problems (empty: passed), so tests can also feed it a broken fixture and
  * expect a complaint.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "@cdktf/hcl2json";
-import { templateVariables } from "./templatefile.js";
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const moduleDir = join(repoRoot, "terraform");
@@ -212,7 +214,7 @@ export function checkVariables(
     if (/_arns?$/u.test(name) && !validations.some((val) => typeof val.condition === "string" && val.condition.includes("arn:"))) {
       problems.push(`variable ${name} takes an ARN but no validation checks its form`);
     }
-    if (v.sensitive === undefined && /webhook_url|secret|password|token/u.test(name)) problems.push(`variable ${name} looks secret but is not sensitive`);
+    if (v.sensitive === undefined && /(webhook_url|secret|password|token)$/u.test(name)) problems.push(`variable ${name} looks secret but is not sensitive`);
   }
   return problems;
 }
@@ -272,6 +274,7 @@ export const TAGGABLE = new Set([
   "aws_kms_key",
   "aws_scheduler_schedule_group",
   "aws_sqs_queue",
+  "aws_s3_object",
 ]);
 
 /** Resource types the module uses that have no tags argument. */
@@ -286,6 +289,7 @@ export const UNTAGGABLE = new Set([
   "aws_s3_bucket_policy",
   "aws_lambda_permission",
   "aws_cloudwatch_log_subscription_filter",
+  "aws_lambda_function_event_invoke_config",
 ]);
 
 export function checkTags(config: Config): string[] {
@@ -324,32 +328,6 @@ export function checkNamePrefix(config: Config): string[] {
       const v = r[arg];
       if (v === undefined) continue;
       if (typeof v !== "string" || !derivesFromName(v)) problems.push(`${addr}.${arg} does not derive from var.name`);
-    }
-  }
-  return problems;
-}
-
-// ---------------------------------------------------------- templatefile()
-
-/** Each templatefile("${path.module}/X", { ... }) names an existing file and passes exactly the variables it reads. */
-export function checkTemplateCalls(config: Config): string[] {
-  const problems: string[] = [];
-  for (const f of config.files) {
-    const exprs: string[] = [];
-    expressions(f.body, exprs);
-    for (const e of exprs) {
-      for (const m of e.matchAll(/templatefile\("\$\{path\.module\}\/([^"]+)",\s*\{([\s\S]*?)\n?\s*\}\)/gu)) {
-        const rel = m[1] ?? "";
-        const path = join(config.dir, rel);
-        if (!existsSync(path)) {
-          problems.push(`${f.path}: templatefile() names ${rel}, which does not exist`);
-          continue;
-        }
-        const passed = new Set([...(m[2] ?? "").matchAll(/^\s*([A-Za-z_][\w-]*)\s*=/gmu)].map((x) => x[1] ?? ""));
-        const read = templateVariables(readFileSync(path, "utf8"));
-        for (const v of read) if (!passed.has(v)) problems.push(`${f.path}: ${rel} reads ${v}, which templatefile() does not pass`);
-        for (const v of passed) if (!read.has(v)) problems.push(`${f.path}: templatefile() passes ${v}, which ${rel} never reads`);
-      }
     }
   }
   return problems;

@@ -1,6 +1,7 @@
 /**
  * The policy is enough and no more: moto_server with IAM enforcement on,
- * IAM users holding the policy rendered from the module's template, and the
+ * IAM users holding the policy terraform renders from the module's policy
+ * submodule (policy.ts), and the
  * built handler's scheduled run with each user's keys. With the whole policy
  * the run reads the logs, the webhook (from SSM) and the checkpoint, posts to
  * Slack and moves the checkpoint; without any one of the handler's statements
@@ -24,6 +25,7 @@ import { motoAvailable, startMoto, type Moto } from "../support/moto.js";
 import { pixLine, WATCHED } from "../support/pix-lines.js";
 import { SlackSink } from "../support/slack-sink.js";
 import { basicInputs, renderPolicy, type PolicyDocument, type Statement } from "./policy.js";
+import { terraformAvailability, titled } from "./terraform.js";
 
 const ACCOUNT = "123456789012"; // moto's default account
 const GROUP = "/aws/lambda/pix-payload";
@@ -31,12 +33,12 @@ const BUCKET = "infosec-workloads-info";
 const KEY = "lastId.txt";
 const PARAMETER = "/pxstream/slack-webhook-url";
 
-/** The users the test creates, by the statement their policy lacks. */
+/** The users the test creates, by the statement (Sid) their policy lacks. */
 const USERS = {
   full: null,
-  "no-logs": "logs:FilterLogEvents",
-  "no-s3": "s3:GetObject",
-  "no-ssm": "ssm:GetParameter",
+  "no-logs": "ReadWatchedLogGroups",
+  "no-s3": "ReadWriteCheckpoint",
+  "no-ssm": "ReadParameters",
 } as const;
 type UserName = keyof typeof USERS;
 
@@ -47,38 +49,41 @@ type UserName = keyof typeof USERS;
  */
 const SETUP_CALLS = 5 + 3 * Object.keys(USERS).length;
 
-const policy: PolicyDocument = renderPolicy(
-  basicInputs({
-    region: REGION,
-    account_id: ACCOUNT,
-    log_group_names: [GROUP],
-    state_bucket: BUCKET,
-    state_object_key: KEY,
-    slack_webhook_parameter_arn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${PARAMETER}`,
-  }),
-);
+let policy: PolicyDocument;
 
 function actions(s: Statement): readonly string[] {
   return typeof s.Action === "string" ? [s.Action] : s.Action;
 }
 
-/** The policy as moto can evaluate it (see the top of this file), less the statement that grants `without`. */
+/** The policy as moto can evaluate it (see the top of this file), less the statement `without`. */
 function policyForMoto(without: string | null): PolicyDocument {
   return {
     ...policy,
-    Statement: policy.Statement.filter((s) => without === null || !actions(s).includes(without)).map((s) =>
+    Statement: policy.Statement.filter((s) => without === null || s.Sid !== without).map((s) =>
       actions(s).some((a) => a.startsWith("logs:") || a.startsWith("ssm:")) ? { ...s, Resource: "*" } : s,
     ),
   };
 }
 
-const available = motoAvailable();
+const terraformHere = terraformAvailability();
+const available = motoAvailable() && terraformHere.ok;
+const unavailable = !motoAvailable() ? "moto_server is not installed" : terraformHere.reason;
 let moto: Moto;
 let sink: SlackSink;
 const keys = new Map<UserName, { accessKeyId: string; secretAccessKey: string }>();
 
 beforeAll(async () => {
   if (!available) return;
+  policy = await renderPolicy(
+    basicInputs({
+      region: REGION,
+      account_id: ACCOUNT,
+      log_group_names: [GROUP],
+      state_bucket: BUCKET,
+      state_object_key: KEY,
+      ssm_parameter_arns: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${PARAMETER}`],
+    }),
+  );
   moto = await startMoto({ initialNoAuthActionCount: SETUP_CALLS });
   sink = new SlackSink();
   await sink.start();
@@ -150,7 +155,7 @@ async function scheduledRun(user: UserName): Promise<unknown> {
   );
 }
 
-describe.skipIf(!available)("the rendered policy against moto_server with IAM enforcement", () => {
+describe.skipIf(!available)(titled("the rendered policy against moto_server with IAM enforcement", { ok: available, reason: unavailable }), () => {
   it("is enforced: a request with keys moto does not know is refused", async () => {
     const stranger = new S3Client({ endpoint: moto.endpoint, region: REGION, forcePathStyle: true, credentials: { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "x" } });
     await expect(stranger.send(new ListBucketsCommand({}))).rejects.toThrow(/InvalidAccessKeyId|AWS Access Key Id/u);
@@ -160,11 +165,11 @@ describe.skipIf(!available)("the rendered policy against moto_server with IAM en
     expect(policy.Statement.flatMap((s) => actions(s)).sort()).toEqual(
       [
         "logs:CreateLogStream",
-        "logs:DescribeLogStreams",
         "logs:FilterLogEvents",
-        "logs:GetLogEvents",
         "logs:PutLogEvents",
         "s3:GetObject",
+        "s3:GetObject",
+        "s3:ListBucket",
         "s3:PutObject",
         "ssm:GetParameter",
       ].sort(),

@@ -1,4 +1,10 @@
-import { readFileSync } from "node:fs";
+/**
+ * The module's conventions, checked statically (no terraform needed): its
+ * shape, descriptions, validations, tags and name prefixes, and the
+ * examples' calls. What the module plans is tested by terraform itself in
+ * terraform/tests/*.tftest.hcl (terraform-test.test.ts).
+ */
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -7,7 +13,6 @@ import {
   checkOutputs,
   checkReferences,
   checkTags,
-  checkTemplateCalls,
   checkVariables,
   declarations,
   exampleDirs,
@@ -17,13 +22,23 @@ import {
   type Config,
 } from "./hcl.js";
 
+const EXAMPLES = ["basic", "existing-resources", "multi-account", "push"];
+
 let mod: Config;
+let policyModule: Config;
 const examples = new Map<string, Config>();
 
 beforeAll(async () => {
   mod = await parseConfig(moduleDir);
+  policyModule = await parseConfig(join(moduleDir, "modules", "lambda-policy"));
   for (const dir of exampleDirs()) examples.set(basename(dir), await parseConfig(dir));
 });
+
+function example(name: string): Config {
+  const ex = examples.get(name);
+  if (!ex) throw new Error(`no example ${name}`);
+  return ex;
+}
 
 describe("the pxstream module", () => {
   it("is split by concern, terraform-aws-modules style", () => {
@@ -43,35 +58,54 @@ describe("the pxstream module", () => {
     ]);
   });
 
-  it("requires terraform >= 1.5 and the aws provider 5.x or later", () => {
-    const versions = mod.files.find((f) => f.path.endsWith("versions.tf"))?.body;
-    const text = JSON.stringify(versions);
-    expect(text).toContain('"required_version":">= 1.5"');
-    expect(text).toMatch(/"source":"hashicorp\/aws","version":">= 5\.\d+"/u);
+  it("requires terraform >= 1.11 (ephemeral variables, write-only arguments) and an AWS provider admitting 5.100 and 6.x", () => {
+    const text = JSON.stringify(mod.files.find((f) => f.path.endsWith("versions.tf"))?.body);
+    expect(text).toContain('"required_version":">= 1.11"');
+    expect(text).toContain('"source":"hashicorp/aws","version":">= 5.100, < 7.0"');
+    for (const name of EXAMPLES) {
+      const ex = JSON.stringify(example(name).files.find((f) => f.path.endsWith("versions.tf"))?.body);
+      expect(ex, name).toContain('"required_version":">= 1.11"');
+      expect(ex, name).toContain('"version":">= 5.100, < 7.0"');
+    }
   });
 
   it("resolves every var., local., module., data and resource reference", () => {
     expect(checkReferences(mod)).toEqual([]);
+    expect(checkReferences(policyModule)).toEqual([]);
   });
 
   it("types and describes every variable, and validates every input that has a shape", () => {
     expect(checkVariables(mod)).toEqual([]);
+    // The policy submodule's only caller is the module, which validates every input.
+    expect(checkVariables(policyModule, {}, true)).toEqual([]);
   });
 
-  it("describes every output", () => {
+  it("keeps the webhook ephemeral and sensitive, and never in a value argument", () => {
+    const url = declarations(mod).variables.get("slack_webhook_url");
+    expect(url?.ephemeral).toBe(true);
+    expect(url?.sensitive).toBe(true);
+    const param = declarations(mod).resources.get("aws_ssm_parameter.slack_webhook");
+    expect(param?.value_wo).toBe("${var.slack_webhook_url}");
+    expect(param?.value).toBeUndefined();
+    expect(param?.value_wo_version).toBe("${var.slack_webhook_url_version}");
+  });
+
+  it("describes every output, and has the outputs operators look for", () => {
     expect(checkOutputs(mod)).toEqual([]);
-  });
-
-  it("has the outputs operators look for", () => {
     const outputs = [...declarations(mod).outputs.keys()];
     for (const o of [
       "lambda_function_name",
       "lambda_function_arn",
       "lambda_role_arn",
       "cloudwatch_log_group_name",
+      "schedule_name",
       "schedule_arn",
+      "state_bucket_name",
+      "state_bucket_arn",
+      "config_object_key",
       "slack_webhook_parameter_name",
       "lambda_function_source_code_hash",
+      "alarm_arns",
     ]) {
       expect(outputs).toContain(o);
     }
@@ -85,72 +119,9 @@ describe("the pxstream module", () => {
     expect(checkNamePrefix(mod)).toEqual([]);
   });
 
-  it("passes each template exactly the variables it reads", () => {
-    expect(checkTemplateCalls(mod)).toEqual([]);
-  });
-
-  it("gives the function the contract's environment, the documented defaults and JSON logs", () => {
-    const d = declarations(mod);
-    const env = d.locals.get("environment");
-    expect(typeof env).toBe("string");
-    for (const k of [
-      "PXSTREAM_LOG_GROUPS",
-      "PXSTREAM_WATCHED_ACCOUNTS",
-      "PXSTREAM_STATE_BUCKET",
-      "PXSTREAM_STATE_KEY",
-      "PXSTREAM_SLACK_WEBHOOK_PARAMETER",
-      "PXSTREAM_LOOKBACK_MINUTES",
-      "PXSTREAM_DRY_RUN",
-      "PXSTREAM_OVERLAP_MINUTES",
-      "PXSTREAM_SLICE_MINUTES",
-      "PXSTREAM_MAX_CATCHUP_HOURS",
-      "PXSTREAM_SLACK_TIMEOUT_SECONDS",
-    ]) {
-      expect(env).toContain(`${k} `);
-    }
-    const defaults = Object.fromEntries([...d.variables].map(([k, v]) => [k, v.default]));
-    expect(defaults).toMatchObject({
-      runtime: "nodejs22.x",
-      architecture: "arm64",
-      memory_size: 256,
-      timeout: 120,
-      reserved_concurrent_executions: 1,
-      cloudwatch_logs_retention_in_days: 365,
-      schedule: "rate(5 minutes)",
-      state_object_key: "lastId.txt",
-      lookback_minutes: 5,
-      dry_run: false,
-      overlap_minutes: 15,
-      slice_minutes: 60,
-      max_catchup_hours: 72,
-      slack_timeout_seconds: 10,
-      create_schedule: true,
-      create_subscription_filters: false,
-    });
-    const fn = d.resources.get("aws_lambda_function.this");
-    expect(fn?.handler).toBe("index.handler");
-    expect(JSON.stringify(fn?.logging_config)).toContain('"log_format":"JSON"');
-    expect(fn?.source_code_hash).toBe("${local.source_code_hash}");
-    expect(d.locals.get("source_code_hash")).toContain("filebase64sha256(local.package_path)");
-    expect(d.locals.get("package_path")).toContain('"${path.module}/../dist/pxstream.zip"');
-    expect(JSON.stringify(fn?.depends_on)).toContain("aws_cloudwatch_log_group.this");
-  });
-
-  it("runs the schedule at exact times with a retry policy, through a role that may invoke only this function", () => {
-    const d = declarations(mod);
-    const s = JSON.stringify(d.resources.get("aws_scheduler_schedule.this"));
-    expect(s).toContain('"mode":"OFF"');
-    expect(s).toContain("retry_policy");
-    expect(s).toContain("${var.schedule_timezone}");
-    const policy = JSON.stringify(d.resources.get("aws_iam_role_policy.scheduler"));
-    expect(policy).toContain('Action   = \\"lambda:InvokeFunction\\"');
-    expect(policy).toContain("Resource = aws_lambda_function.this.arn");
-  });
-
-  it("scopes the push-mode permission by source_arn", () => {
-    const perm = declarations(mod).resources.get("aws_lambda_permission.logs");
-    expect(perm?.source_arn).toMatch(/log-group:\$\{each\.value\}:\*$/u);
-    expect(perm?.principal).toBe("logs.amazonaws.com");
+  it("does not check push against the schedule any more: together they are the recommended mode", () => {
+    const text = mod.files.map((f) => readFileSync(f.path, "utf8")).join("\n");
+    expect(text).not.toMatch(/check\s+"push_and_schedule/u);
   });
 
   it("carries the reason of every checkov skip next to the resource", () => {
@@ -164,30 +135,37 @@ describe("the pxstream module", () => {
 });
 
 describe("the examples", () => {
-  it("are basic, existing-resources, push and multi-account", () => {
-    expect([...examples.keys()]).toEqual(["basic", "existing-resources", "multi-account", "push"]);
+  it("are basic, existing-resources, multi-account and push", () => {
+    expect([...examples.keys()]).toEqual(EXAMPLES);
   });
 
-  it.each(["basic", "existing-resources", "multi-account", "push"])("%s is a complete root module whose references resolve", (name) => {
-    const ex = examples.get(name);
-    if (!ex) throw new Error(`no example ${name}`);
-    const files = tfFiles(ex.dir);
-    expect(files).toEqual(expect.arrayContaining(["main.tf", "outputs.tf", "variables.tf", "versions.tf"]));
+  it.each(EXAMPLES)("%s is a complete root module with a README and a terraform.tfvars.example", (name) => {
+    const ex = example(name);
+    expect(tfFiles(ex.dir)).toEqual(expect.arrayContaining(["main.tf", "outputs.tf", "variables.tf", "versions.tf"]));
     expect(JSON.stringify(ex.files.map((f) => f.body.provider ?? null))).toContain('"aws"');
     expect(checkReferences(ex)).toEqual([]);
     expect(checkVariables(ex, {}, true)).toEqual([]);
     expect(checkOutputs(ex)).toEqual([]);
+    expect(existsSync(join(ex.dir, "README.md"))).toBe(true);
+    const tfvars = readFileSync(join(ex.dir, "terraform.tfvars.example"), "utf8");
+    // Every variable without a default is in the example values (the webhook is given in the environment).
+    for (const [v, body] of declarations(ex).variables) {
+      if (!("default" in body) && body.ephemeral !== true) expect(tfvars, `${name}: ${v}`).toMatch(new RegExp(`^${v}\\s*=`, "mu"));
+    }
+    expect(tfvars).not.toMatch(/hooks\.slack\.com\/services\/T/u);
   });
 
-  it.each(["basic", "existing-resources", "multi-account", "push"])("%s passes only declared variables and every required one", (name) => {
-    const ex = examples.get(name);
-    if (!ex) throw new Error(`no example ${name}`);
-    expect(checkCallers(ex, mod)).toEqual([]);
+  it.each(EXAMPLES)("%s passes only declared variables and every required one", (name) => {
+    expect(checkCallers(example(name), mod)).toEqual([]);
+  });
+
+  it.each(EXAMPLES)("%s keeps any webhook it takes ephemeral", (name) => {
+    const url = declarations(example(name)).variables.get("slack_webhook_url");
+    if (url !== undefined) expect(url.ephemeral, name).toBe(true);
   });
 
   it("multi-account deploys two instances through two provider aliases", () => {
-    const ex = examples.get("multi-account");
-    if (!ex) throw new Error("no multi-account example");
+    const ex = example("multi-account");
     const modules = [...declarations(ex).modules.values()];
     expect(modules).toHaveLength(2);
     const aliases = modules.map((m) => JSON.stringify(m.providers));
@@ -196,12 +174,15 @@ describe("the examples", () => {
     expect(JSON.stringify(providerBlocks).match(/"alias"/gu)).toHaveLength(2);
   });
 
-  it("push turns the schedule off, and says why", () => {
-    const ex = examples.get("push");
-    if (!ex) throw new Error("no push example");
-    const call = declarations(ex).modules.get("pxstream");
-    expect(call?.create_schedule).toBe(false);
+  it("push keeps the schedule as the safety net and encrypts its alarm topic with a key CloudWatch may use", () => {
+    const ex = example("push");
+    const d = declarations(ex);
+    const call = d.modules.get("pxstream");
     expect(call?.create_subscription_filters).toBe(true);
-    expect(readFileSync(join(ex.dir, "main.tf"), "utf8")).toMatch(/twice/u);
+    expect(call?.create_schedule).toBeUndefined();
+    expect(call?.schedule).toBe("rate(15 minutes)");
+    expect(d.resources.get("aws_sns_topic.alarms")?.kms_master_key_id).toBe("${aws_kms_key.alarms[0].arn}");
+    expect(String(d.resources.get("aws_kms_key.alarms")?.policy)).toContain("cloudwatch.amazonaws.com");
+    expect(readFileSync(join(ex.dir, "main.tf"), "utf8")).not.toContain("alias/aws/sns\"");
   });
 });
