@@ -25,7 +25,6 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { DeleteObjectCommand, ListObjectVersionsCommand } from "@aws-sdk/client-s3";
@@ -34,7 +33,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REGION } from "../support/aws-fixtures.js";
 import { lambdaContext, loadDistHandler, readZip, withEnv, zipPath, type RunSummary } from "../support/dist-handler.js";
 import { motoAvailable } from "../support/moto.js";
-import { pixLine } from "../support/pix-lines.js";
+import { encodeDelivery } from "../support/delivery.js";
+import { pixLine, WATCHED } from "../support/pix-lines.js";
 import type { SlackRequest } from "../support/slack-sink.js";
 import { startWorld, stopWorld, type World } from "../support/world.js";
 import { repoRoot } from "./hcl.js";
@@ -43,7 +43,6 @@ import { copyModule, terraform, terraformAvailability, titled, type Availability
 const tf = terraformAvailability();
 const availability: Availability = !tf.ok ? tf : motoAvailable() ? { ok: true, reason: "" } : { ok: false, reason: "moto_server is not installed" };
 
-const WATCHED = "23463567342345"; // the examples' watched account
 const GROUP = "/aws/lambda/pix-payload"; // the examples' log group
 const CANARY = `https://hooks.slack.com/services/T0E2E/B0E2E/canary${randomBytes(12).toString("hex")}`;
 const STEP_TIMEOUT = 600_000;
@@ -75,7 +74,8 @@ const figures: Record<string, unknown> = {};
 const bundle = existsSync(zipPath) ? ((await readZip(zipPath)).get("index.mjs")?.toString("utf8") ?? "") : "";
 const readsConfigKey = bundle.includes("PXSTREAM_CONFIG_KEY");
 const sharesCheckpoint = bundle.includes("PXSTREAM_PUSH_COALESCE_SECONDS");
-const pending = (title: string, supported: boolean, what: string): string => (supported ? title : `${title} [skipped: the built handler does not read ${what} yet]`);
+const pending = (title: string, supported: boolean, what: string): string =>
+  supported ? title : `${title} [skipped: the built handler does not read ${what} yet]`;
 
 const TEXT = /^(?:<[^>]+>\s*)*Pix CashOut: (\d+) eventos?, R\$[\u00a0 ]([\d.]+),(\d{2})/u;
 
@@ -124,7 +124,9 @@ function inventory(): Inventory {
 }
 
 function functionEnvironment(name: string): Record<string, string> {
-  const res = spawnSync("python3", [join(import.meta.dirname, "support", "moto_inventory.py"), world.moto.endpoint, REGION, "function", name], { encoding: "utf8" });
+  const res = spawnSync("python3", [join(import.meta.dirname, "support", "moto_inventory.py"), world.moto.endpoint, REGION, "function", name], {
+    encoding: "utf8",
+  });
   if (res.status !== 0) throw new Error(`moto_inventory.py failed: ${res.stderr}`);
   return (JSON.parse(res.stdout) as { Environment: { Variables: Record<string, string> } }).Environment.Variables;
 }
@@ -163,169 +165,184 @@ afterAll(async () => {
   await stopWorld(world);
 });
 
-for (const ex of EXAMPLES) describe.skipIf(!availability.ok)(titled(`examples/${ex.name} applied to moto_server`, availability), () => {
-  const dir = (): string => join(copy, "examples", ex.name);
-  let baseline: Inventory;
-  let env: Record<string, string>;
-  let parameterName = "";
+for (const ex of EXAMPLES)
+  describe.skipIf(!availability.ok)(titled(`examples/${ex.name} applied to moto_server`, availability), () => {
+    const dir = (): string => join(copy, "examples", ex.name);
+    let baseline: Inventory;
+    let env: Record<string, string>;
+    let parameterName = "";
 
-  it(
-    "plans and applies; neither the saved plan nor the state holds the webhook",
-    async () => {
-      if (!ex.createsBucket) await world.aws.bucket(ex.bucket);
-      baseline = inventory();
-      const init = await terraform(["init", "-input=false", "-no-color"], dir());
-      expect(init.code, init.output).toBe(0);
-
-      const started = Date.now();
-      const plan = await terraform(["plan", "-out=plan.tfplan", "-input=false", "-no-color"], dir(), tfVars(ex));
-      expect(plan.code, plan.output).toBe(0);
-      const shown = await terraform(["show", "-json", "plan.tfplan"], dir());
-      expect(shown.code, shown.output).toBe(0);
-      expect(shown.stdout).toContain("aws_ssm_parameter");
-      expect(shown.stdout.includes(CANARY), "terraform show -json of the saved plan holds the webhook").toBe(false);
-      expect(readFileSync(join(dir(), "plan.tfplan")).includes(CANARY), "the saved plan file holds the webhook").toBe(false);
-
-      // A saved plan does not hold the ephemeral webhook: apply is given it again.
-      const apply = await terraform(["apply", "-input=false", "-no-color", "plan.tfplan"], dir(), tfVars(ex));
-      expect(apply.code, apply.output).toBe(0);
-      const added = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed/u.exec(apply.stdout);
-      expect(added, apply.stdout.slice(-2000)).not.toBeNull();
-      figures[ex.name] = { resourcesAdded: Number(added?.[1]), applySeconds: (Date.now() - started) / 1000 };
-
-      const state = readFileSync(join(dir(), "terraform.tfstate"), "utf8");
-      expect(state).toContain("aws_lambda_function");
-      expect(state.includes(CANARY), "terraform.tfstate holds the webhook").toBe(false);
-      const shownState = await terraform(["show", "-json"], dir());
-      expect(shownState.stdout.includes(CANARY), "terraform show -json of the state holds the webhook").toBe(false);
-
-      const outputs = await terraform(["output", "-json"], dir());
-      const out = JSON.parse(outputs.stdout) as Record<string, { value: unknown }>;
-      expect(out.lambda_function_name?.value).toBe(ex.functionName);
-    },
-    STEP_TIMEOUT,
-  );
-
-  it("wrote the webhook to SSM through the write-only argument, and deployed an environment without the watch list", async () => {
-    env = functionEnvironment(ex.functionName);
-    parameterName = env.PXSTREAM_SLACK_WEBHOOK_PARAMETER ?? "";
-    expect(parameterName).toBe(`/${ex.functionName}/slack-webhook-url`);
-    const stored = await world.aws.ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
-    expect(stored.Parameter?.Type).toBe("SecureString");
-    expect(stored.Parameter?.Value === CANARY, "the SecureString does not hold the webhook given to terraform").toBe(true);
-    expect(env).toMatchObject({
-      PXSTREAM_LOG_GROUPS: GROUP,
-      PXSTREAM_STATE_BUCKET: ex.bucket,
-      PXSTREAM_CONFIG_KEY: `${ex.functionName}/config.json`,
-      PXSTREAM_SERVER_FILTER: "true",
-      PXSTREAM_PUSH_COALESCE_SECONDS: ex.name === "push" ? "60" : "0",
-    });
-    expect(Object.keys(env)).not.toContain("PXSTREAM_WATCHED_ACCOUNTS");
-    const config = await world.aws.getObject(ex.bucket, `${ex.functionName}/config.json`);
-    expect(JSON.parse(config?.body ?? "null")).toMatchObject({ accounts: { [WATCHED]: "Tesouraria" } });
-    // The sink is plain HTTP, which the module refuses as a webhook (see the top of this file).
-    await world.aws.secureString(parameterName, world.sink.url);
-  });
-
-  it("holds s3:ListBucket on the state bucket, limited to its own keys", async () => {
-    const iam = new IAMClient({ endpoint: world.moto.endpoint, region: REGION, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-    const res = await iam.send(new GetRolePolicyCommand({ RoleName: `${ex.functionName}-lambda`, PolicyName: `${ex.functionName}-lambda` }));
-    const doc = JSON.parse(decodeURIComponent(res.PolicyDocument ?? "")) as { Statement: { Action: string[]; Resource: string; Condition?: unknown }[] };
-    const list = doc.Statement.filter((s) => [s.Action].flat().includes("s3:ListBucket"));
-    expect(list).toEqual([
-      expect.objectContaining({
-        Resource: `arn:aws:s3:::${ex.bucket}`,
-        Condition: { StringEquals: { "s3:prefix": ["lastId.txt", `${ex.functionName}/config.json`] } },
-      }),
-    ]);
-  });
-
-  const lines = (): { timestamp: number; message: string }[] => {
-    const now = Date.now();
-    const tx = `E2E${ex.name.toUpperCase()}`;
-    return [
-      { timestamp: now - 120_000, message: pixLine({ account: WATCHED, amount: 12_345, transactionId: `${tx}1` }) },
-      { timestamp: now - 110_000, message: pixLine({ account: WATCHED, amount: 100_000, transactionId: `${tx}2` }, "lambda-json") },
-      { timestamp: now - 100_000, message: pixLine({ account: WATCHED, amount: 5, transactionId: `${tx}3` }, "python") },
-      // Not watched; above R$ 50 mil, which the push example's second rule reports.
-      { timestamp: now - 90_000, message: pixLine({ account: "99999999999999", amount: 6_000_000, transactionId: `${tx}4` }) },
-      { timestamp: now - 80_000, message: "REPORT RequestId: 6f1c2b7e Duration: 12.34 ms" },
-    ];
-  };
-  const expected = ex.name === "push" ? { count: 4, centavos: 6_112_350n } : { count: 3, centavos: 112_350n };
-  const stream = `e2e-${ex.name}`;
-
-  it.runIf(readsConfigKey)(
-    pending(
-      ex.name === "push" ? "reports the CashOuts of a delivery, run with the deployed configuration" : "reports the CashOuts put in the log group, run with the deployed configuration",
-      readsConfigKey,
-      "PXSTREAM_CONFIG_KEY",
-    ),
-    async () => {
-      world.sink.clear();
-      await world.aws.put(GROUP, stream, lines());
-      if (ex.name === "push") {
-        // One delivery, built from what moto holds, as CloudWatch Logs builds it.
-        const found = await world.aws.logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: [stream], interleaved: true }));
-        const delivery = {
-          messageType: "DATA_MESSAGE",
-          owner: "123456789012",
-          logGroup: GROUP,
-          logStream: stream,
-          subscriptionFilters: [ex.functionName],
-          logEvents: (found.events ?? []).map((e) => ({ id: e.eventId ?? "", timestamp: e.timestamp ?? 0, message: e.message ?? "" })),
-        };
-        expect(delivery.logEvents).toHaveLength(5);
-        const pushed = await run(ex.functionName, env, { awslogs: { data: gzipSync(JSON.stringify(delivery)).toString("base64") } });
-        expect(pushed).toMatchObject({ matched: expected.count });
-      } else {
-        const scheduled = await run(ex.functionName, env, { source: "pxstream.schedule" });
-        expect(scheduled).toMatchObject({ matched: expected.count });
-        expect(await world.aws.getObject(ex.bucket, "lastId.txt")).not.toBeNull();
-      }
-      expect(statedTotals(world.sink.accepted)).toEqual(expected);
-      expect(world.sink.accepted.map((r) => JSON.stringify(r.json)).join("\n")).not.toContain("canary");
-    },
-    STEP_TIMEOUT,
-  );
-
-  if (ex.name === "push") {
-    it.runIf(readsConfigKey && sharesCheckpoint)(
-      pending("the schedule, its safety net, then reports none of them again", readsConfigKey && sharesCheckpoint, "PXSTREAM_CONFIG_KEY and PXSTREAM_PUSH_COALESCE_SECONDS"),
+    it(
+      "plans and applies; neither the saved plan nor the state holds the webhook",
       async () => {
-        const scheduled = await run(ex.functionName, env, { source: "pxstream.schedule" });
-        expect(scheduled).toMatchObject({ matched: 0 });
-        expect(statedTotals(world.sink.accepted)).toEqual(expected);
-        expect(await world.aws.getObject(ex.bucket, "lastId.txt")).not.toBeNull();
+        if (!ex.createsBucket) await world.aws.bucket(ex.bucket);
+        baseline = inventory();
+        const init = await terraform(["init", "-input=false", "-no-color"], dir());
+        expect(init.code, init.output).toBe(0);
+
+        const started = Date.now();
+        const plan = await terraform(["plan", "-out=plan.tfplan", "-input=false", "-no-color"], dir(), tfVars(ex));
+        expect(plan.code, plan.output).toBe(0);
+        const shown = await terraform(["show", "-json", "plan.tfplan"], dir());
+        expect(shown.code, shown.output).toBe(0);
+        expect(shown.stdout).toContain("aws_ssm_parameter");
+        expect(shown.stdout.includes(CANARY), "terraform show -json of the saved plan holds the webhook").toBe(false);
+        expect(readFileSync(join(dir(), "plan.tfplan")).includes(CANARY), "the saved plan file holds the webhook").toBe(false);
+
+        // A saved plan does not hold the ephemeral webhook: apply is given it again.
+        const apply = await terraform(["apply", "-input=false", "-no-color", "plan.tfplan"], dir(), tfVars(ex));
+        expect(apply.code, apply.output).toBe(0);
+        const added = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed/u.exec(apply.stdout);
+        expect(added, apply.stdout.slice(-2000)).not.toBeNull();
+        figures[ex.name] = { resourcesAdded: Number(added?.[1]), applySeconds: (Date.now() - started) / 1000 };
+
+        const state = readFileSync(join(dir(), "terraform.tfstate"), "utf8");
+        expect(state).toContain("aws_lambda_function");
+        expect(state.includes(CANARY), "terraform.tfstate holds the webhook").toBe(false);
+        const shownState = await terraform(["show", "-json"], dir());
+        expect(shownState.stdout.includes(CANARY), "terraform show -json of the state holds the webhook").toBe(false);
+
+        const outputs = await terraform(["output", "-json"], dir());
+        const out = JSON.parse(outputs.stdout) as Record<string, { value: unknown }>;
+        expect(out.lambda_function_name?.value).toBe(ex.functionName);
       },
       STEP_TIMEOUT,
     );
-  }
 
-  it(
-    "destroys everything it created",
-    async () => {
-      if (ex.createsBucket) {
-        // The checkpoint is the function's data, not terraform's: an operator empties the bucket first.
-        const versions = await world.aws.s3.send(new ListObjectVersionsCommand({ Bucket: ex.bucket }));
-        for (const v of [...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])]) {
-          if (v.Key !== `${ex.functionName}/config.json`) await world.aws.s3.send(new DeleteObjectCommand({ Bucket: ex.bucket, Key: v.Key, VersionId: v.VersionId }));
+    it("wrote the webhook to SSM through the write-only argument, and deployed an environment without the watch list", async () => {
+      env = functionEnvironment(ex.functionName);
+      parameterName = env.PXSTREAM_SLACK_WEBHOOK_PARAMETER ?? "";
+      expect(parameterName).toBe(`/${ex.functionName}/slack-webhook-url`);
+      const stored = await world.aws.ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
+      expect(stored.Parameter?.Type).toBe("SecureString");
+      expect(stored.Parameter?.Value === CANARY, "the SecureString does not hold the webhook given to terraform").toBe(true);
+      expect(env).toMatchObject({
+        PXSTREAM_LOG_GROUPS: GROUP,
+        PXSTREAM_STATE_BUCKET: ex.bucket,
+        PXSTREAM_CONFIG_KEY: `${ex.functionName}/config.json`,
+        PXSTREAM_SERVER_FILTER: "true",
+        PXSTREAM_PUSH_COALESCE_SECONDS: ex.name === "push" ? "60" : "0",
+      });
+      expect(Object.keys(env)).not.toContain("PXSTREAM_WATCHED_ACCOUNTS");
+      const config = await world.aws.getObject(ex.bucket, `${ex.functionName}/config.json`);
+      expect(JSON.parse(config?.body ?? "null")).toMatchObject({ accounts: { [WATCHED]: "Tesouraria" } });
+      // The sink is plain HTTP, which the module refuses as a webhook (see the top of this file).
+      await world.aws.secureString(parameterName, world.sink.url);
+    });
+
+    it("holds s3:ListBucket on the state bucket, limited to its own keys", async () => {
+      const iam = new IAMClient({ endpoint: world.moto.endpoint, region: REGION, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+      const res = await iam.send(new GetRolePolicyCommand({ RoleName: `${ex.functionName}-lambda`, PolicyName: `${ex.functionName}-lambda` }));
+      const doc = JSON.parse(decodeURIComponent(res.PolicyDocument ?? "")) as { Statement: { Action: string[]; Resource: string; Condition?: unknown }[] };
+      const list = doc.Statement.filter((s) => [s.Action].flat().includes("s3:ListBucket"));
+      expect(list).toEqual([
+        expect.objectContaining({
+          Resource: `arn:aws:s3:::${ex.bucket}`,
+          Condition: { StringEquals: { "s3:prefix": ["lastId.txt", `${ex.functionName}/config.json`] } },
+        }),
+      ]);
+    });
+
+    const lines = (): { timestamp: number; message: string }[] => {
+      const now = Date.now();
+      const tx = `E2E${ex.name.toUpperCase()}`;
+      return [
+        { timestamp: now - 120_000, message: pixLine({ account: WATCHED, amount: 12_345, transactionId: `${tx}1` }) },
+        { timestamp: now - 110_000, message: pixLine({ account: WATCHED, amount: 100_000, transactionId: `${tx}2` }, "lambda-json") },
+        { timestamp: now - 100_000, message: pixLine({ account: WATCHED, amount: 5, transactionId: `${tx}3` }, "python") },
+        // Not watched; above R$ 50 mil, which the push example's second rule reports.
+        { timestamp: now - 90_000, message: pixLine({ account: "99999999999999", amount: 6_000_000, transactionId: `${tx}4` }) },
+        { timestamp: now - 80_000, message: "REPORT RequestId: 6f1c2b7e Duration: 12.34 ms" },
+      ];
+    };
+    const expected = ex.name === "push" ? { count: 4, centavos: 6_112_350n } : { count: 3, centavos: 112_350n };
+    const stream = `e2e-${ex.name}`;
+
+    it.runIf(readsConfigKey)(
+      pending(
+        ex.name === "push"
+          ? "reports the CashOuts of a delivery, run with the deployed configuration"
+          : "reports the CashOuts put in the log group, run with the deployed configuration",
+        readsConfigKey,
+        "PXSTREAM_CONFIG_KEY",
+      ),
+      async () => {
+        world.sink.clear();
+        await world.aws.put(GROUP, stream, lines());
+        if (ex.name === "push") {
+          // One delivery, built from what moto holds, as CloudWatch Logs builds it.
+          const found = await world.aws.logs.send(new FilterLogEventsCommand({ logGroupName: GROUP, logStreamNames: [stream], interleaved: true }));
+          const delivery = {
+            messageType: "DATA_MESSAGE",
+            owner: "123456789012",
+            logGroup: GROUP,
+            logStream: stream,
+            subscriptionFilters: [ex.functionName],
+            logEvents: (found.events ?? []).map((e) => ({ id: e.eventId ?? "", timestamp: e.timestamp ?? 0, message: e.message ?? "" })),
+          };
+          expect(delivery.logEvents).toHaveLength(5);
+          const pushed = await run(ex.functionName, env, encodeDelivery(delivery));
+          expect(pushed).toMatchObject({ matched: expected.count });
+        } else {
+          const scheduled = await run(ex.functionName, env, { source: "pxstream.schedule" });
+          expect(scheduled).toMatchObject({ matched: expected.count });
+          expect(await world.aws.getObject(ex.bucket, "lastId.txt")).not.toBeNull();
         }
-      }
-      const destroy = await terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], dir(), tfVars(ex));
-      expect(destroy.code, destroy.output).toBe(0);
-      expect(destroy.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed/u);
-      const after = inventory();
-      const left = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.filter((x) => !(baseline[k] ?? []).includes(x))]));
-      // Beyond what the test arranged, at most the checkpoint the function wrote in a bucket terraform does not own.
-      const checkpoint = ex.createsBucket ? [] : [`${ex.bucket}/lastId.txt`];
-      expect(left.s3_objects?.filter((o) => !checkpoint.includes(o)), "objects left").toEqual([]);
-      expect(Object.fromEntries(Object.entries(left).filter(([k]) => k !== "s3_objects"))).toEqual(
-        Object.fromEntries(Object.keys(after).filter((k) => k !== "s3_objects").map((k) => [k, []])),
+        expect(statedTotals(world.sink.accepted)).toEqual(expected);
+        expect(world.sink.accepted.map((r) => JSON.stringify(r.json)).join("\n")).not.toContain("canary");
+      },
+      STEP_TIMEOUT,
+    );
+
+    if (ex.name === "push") {
+      it.runIf(readsConfigKey && sharesCheckpoint)(
+        pending(
+          "the schedule, its safety net, then reports none of them again",
+          readsConfigKey && sharesCheckpoint,
+          "PXSTREAM_CONFIG_KEY and PXSTREAM_PUSH_COALESCE_SECONDS",
+        ),
+        async () => {
+          const scheduled = await run(ex.functionName, env, { source: "pxstream.schedule" });
+          expect(scheduled).toMatchObject({ matched: 0 });
+          expect(statedTotals(world.sink.accepted)).toEqual(expected);
+          expect(await world.aws.getObject(ex.bucket, "lastId.txt")).not.toBeNull();
+        },
+        STEP_TIMEOUT,
       );
-      const state = readFileSync(join(dir(), "terraform.tfstate"), "utf8");
-      expect(state.includes(CANARY)).toBe(false);
-    },
-    STEP_TIMEOUT,
-  );
-});
+    }
+
+    it(
+      "destroys everything it created",
+      async () => {
+        if (ex.createsBucket) {
+          // The checkpoint is the function's data, not terraform's: an operator empties the bucket first.
+          const versions = await world.aws.s3.send(new ListObjectVersionsCommand({ Bucket: ex.bucket }));
+          for (const v of [...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])]) {
+            if (v.Key !== `${ex.functionName}/config.json`)
+              await world.aws.s3.send(new DeleteObjectCommand({ Bucket: ex.bucket, Key: v.Key, VersionId: v.VersionId }));
+          }
+        }
+        const destroy = await terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], dir(), tfVars(ex));
+        expect(destroy.code, destroy.output).toBe(0);
+        expect(destroy.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed/u);
+        const after = inventory();
+        const left = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.filter((x) => !(baseline[k] ?? []).includes(x))]));
+        // Beyond what the test arranged, at most the checkpoint the function wrote in a bucket terraform does not own.
+        const checkpoint = ex.createsBucket ? [] : [`${ex.bucket}/lastId.txt`];
+        expect(
+          left.s3_objects?.filter((o) => !checkpoint.includes(o)),
+          "objects left",
+        ).toEqual([]);
+        expect(Object.fromEntries(Object.entries(left).filter(([k]) => k !== "s3_objects"))).toEqual(
+          Object.fromEntries(
+            Object.keys(after)
+              .filter((k) => k !== "s3_objects")
+              .map((k) => [k, []]),
+          ),
+        );
+        const state = readFileSync(join(dir(), "terraform.tfstate"), "utf8");
+        expect(state.includes(CANARY)).toBe(false);
+      },
+      STEP_TIMEOUT,
+    );
+  });

@@ -125,8 +125,9 @@ export interface Reference {
 function expressions(v: Hcl, out: string[]): void {
   if (typeof v === "string") {
     if (v.includes("${")) out.push(v);
-  } else if (Array.isArray(v)) v.forEach((x) => expressions(x, out));
-  else if (isObject(v)) {
+  } else if (Array.isArray(v)) {
+    for (const x of v) expressions(x, out);
+  } else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
       // hcl2json keeps object keys that are expressions as "${...}" too.
       if (k.includes("${")) out.push(k);

@@ -183,6 +183,6 @@ describe("the examples", () => {
     expect(call?.schedule).toBe("rate(15 minutes)");
     expect(d.resources.get("aws_sns_topic.alarms")?.kms_master_key_id).toBe("${aws_kms_key.alarms[0].arn}");
     expect(String(d.resources.get("aws_kms_key.alarms")?.policy)).toContain("cloudwatch.amazonaws.com");
-    expect(readFileSync(join(ex.dir, "main.tf"), "utf8")).not.toContain("alias/aws/sns\"");
+    expect(readFileSync(join(ex.dir, "main.tf"), "utf8")).not.toContain('alias/aws/sns"');
   });
 });

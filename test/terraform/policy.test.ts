@@ -24,7 +24,10 @@ const CASES: Readonly<Record<string, PolicyInputs>> = {
     log_group_names: GROUPS,
     state_object_key: "pxstream/lastId.txt",
     config_object_key: "pxstream/rules.json",
-    ssm_parameter_arns: ["arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/slack-webhook-url", "arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/receiver-key"],
+    ssm_parameter_arns: [
+      "arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/slack-webhook-url",
+      "arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/receiver-key",
+    ],
     ssm_kms_key_arn: SSM_KEY,
     state_bucket_kms_key_arn: S3_KEY,
     on_failure_destination_arn: "arn:aws:sqs:sa-east-1:123456789012:pxstream-failed",
@@ -39,7 +42,7 @@ beforeAll(async () => {
   if (!availability.ok) return;
   const names = Object.keys(CASES);
   const docs = await renderPolicies(names.map((n) => CASES[n] as PolicyInputs));
-  names.forEach((n, i) => rendered.set(n, docs[i] as PolicyDocument));
+  for (const [i, n] of names.entries()) rendered.set(n, docs[i] as PolicyDocument);
 }, 180_000);
 
 function policy(name: string): PolicyDocument {
@@ -82,7 +85,10 @@ describe("the documented template fixture", () => {
       ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"],
       ["s3:GetObject", "s3:PutObject"],
     ]);
-    expect(doc.Statement.map((s) => s.Resource)).toEqual(["arn:aws:logs:REGION:ACCOUNT_ID:log-group:LOG_GROUP_NAME:*", "arn:aws:s3:::bucket-name-here/lastId.txt"]);
+    expect(doc.Statement.map((s) => s.Resource)).toEqual([
+      "arn:aws:logs:REGION:ACCOUNT_ID:log-group:LOG_GROUP_NAME:*",
+      "arn:aws:s3:::bucket-name-here/lastId.txt",
+    ]);
   });
 
   it("lists two actions the handler never calls, which the module leaves out", async () => {
@@ -107,7 +113,12 @@ describe.skipIf(!availability.ok)(titled("the policy rendered by terraform", ava
           Condition: { StringEquals: { "s3:prefix": ["lastId.txt", "pxstream/config.json"] } },
         },
         { Sid: "ReadConfiguration", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::infosec-workloads-info/pxstream/config.json" },
-        { Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ["arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/slack-webhook-url"] },
+        {
+          Sid: "ReadParameters",
+          Effect: "Allow",
+          Action: ["ssm:GetParameter"],
+          Resource: ["arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/slack-webhook-url"],
+        },
         {
           Sid: "WriteOwnLogs",
           Effect: "Allow",
@@ -135,7 +146,10 @@ describe.skipIf(!availability.ok)(titled("the policy rendered by terraform", ava
           Sid: "ReadParameters",
           Effect: "Allow",
           Action: ["ssm:GetParameter"],
-          Resource: ["arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/slack-webhook-url", "arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/receiver-key"],
+          Resource: [
+            "arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/slack-webhook-url",
+            "arn:aws:ssm:sa-east-1:123456789012:parameter/pxstream/receiver-key",
+          ],
         },
         {
           Sid: "WriteOwnLogs",
@@ -143,7 +157,13 @@ describe.skipIf(!availability.ok)(titled("the policy rendered by terraform", ava
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
           Resource: "arn:aws:logs:sa-east-1:123456789012:log-group:/aws/lambda/pxstream:*",
         },
-        { Sid: "DecryptParameters", Effect: "Allow", Action: ["kms:Decrypt"], Resource: SSM_KEY, Condition: { StringEquals: { "kms:ViaService": "ssm.sa-east-1.amazonaws.com" } } },
+        {
+          Sid: "DecryptParameters",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: SSM_KEY,
+          Condition: { StringEquals: { "kms:ViaService": "ssm.sa-east-1.amazonaws.com" } },
+        },
         {
           Sid: "EncryptStateObjects",
           Effect: "Allow",

@@ -39,7 +39,9 @@ describe("the native tests", () => {
 
   it("refuse a bad value of every variable that has a validation block", async () => {
     const text = readFileSync(join(testsDir, "variables.tftest.hcl"), "utf8");
-    const expected = new Set([...text.matchAll(/expect_failures\s*=\s*\[([^\]]*)\]/gu)].flatMap((m) => [...(m[1] ?? "").matchAll(/var\.(\w+)/gu)].map((v) => v[1])));
+    const expected = new Set(
+      [...text.matchAll(/expect_failures\s*=\s*\[([^\]]*)\]/gu)].flatMap((m) => [...(m[1] ?? "").matchAll(/var\.(\w+)/gu)].map((v) => v[1])),
+    );
     const validated = [...declarations(await parseConfig(moduleDir)).variables].filter(([, v]) => v.validation !== undefined).map(([k]) => k);
     expect([...expected].sort()).toEqual(validated.sort());
   });

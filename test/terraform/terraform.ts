@@ -49,7 +49,7 @@ export interface TfResult {
 /** Runs terraform asynchronously (the test's own servers keep answering meanwhile). */
 export function terraform(args: readonly string[], cwd: string, extraEnv: Readonly<Record<string, string>> = {}): Promise<TfResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("terraform", ["-chdir=" + cwd, ...args], { env: { ...terraformEnv(), ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("terraform", [`-chdir=${cwd}`, ...args], { env: { ...terraformEnv(), ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
