@@ -25,7 +25,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DeleteLogStreamCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import { DeleteObjectCommand, ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
@@ -322,6 +322,8 @@ for (const ex of EXAMPLES)
               await world.aws.s3.send(new DeleteObjectCommand({ Bucket: ex.bucket, Key: v.Key, VersionId: v.VersionId }));
           }
         }
+        // This example's log lines go too: the next example's scheduled run reads the same group.
+        if (readsConfigKey) await world.aws.logs.send(new DeleteLogStreamCommand({ logGroupName: GROUP, logStreamName: stream }));
         const destroy = await terraform(["destroy", "-auto-approve", "-input=false", "-no-color"], dir(), tfVars(ex));
         expect(destroy.code, destroy.output).toBe(0);
         expect(destroy.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed/u);
