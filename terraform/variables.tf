@@ -53,6 +53,11 @@ variable "watched_accounts" {
   }
 
   validation {
+    condition     = length(var.watched_accounts) <= 100000
+    error_message = "At most 100,000 watched accounts (the handler's bound on the configuration document)."
+  }
+
+  validation {
     condition     = alltrue([for l in values(var.watched_accounts) : length(l) <= 80 && !can(regex("[\\x00-\\x1f\\x7f]", l))])
     error_message = "Each account label must be at most 80 characters, without control characters."
   }
@@ -83,15 +88,15 @@ variable "rules" {
   }
 
   validation {
-    condition     = var.rules == null || try(alltrue([for r in var.rules : length(trimspace(r.name)) >= 1 && length(r.name) <= 80 && !can(regex("[\\x00-\\x1f\\x7f]", r.name))]) && length(distinct([for r in var.rules : r.name])) == length(var.rules), false)
-    error_message = "Each rule needs a name of 1 to 80 characters without control characters, and no two rules may share a name."
+    condition     = var.rules == null || try(alltrue([for r in var.rules : length(trimspace(r.name)) >= 1 && length(r.name) <= 64 && !can(regex("[\\x00-\\x1f\\x7f]", r.name))]) && length(distinct([for r in var.rules : r.name])) == length(var.rules), false)
+    error_message = "Each rule needs a name of 1 to 64 characters without control characters, and no two rules may share a name."
   }
 
   validation {
     condition = var.rules == null || try(alltrue([for r in var.rules : r.accounts == null ? true : (
-      length(r.accounts) >= 1 && (r.accounts == tolist(["*"]) || alltrue([for a in r.accounts : can(regex("^[A-Za-z0-9._@:+-]{1,128}$", a))]))
+      length(r.accounts) >= 1 && length(distinct(r.accounts)) == length(r.accounts) && (r.accounts == tolist(["*"]) || alltrue([for a in r.accounts : can(regex("^[A-Za-z0-9._@:+-]{1,128}$", a))]))
     )]), false)
-    error_message = "A rule's accounts must be null (the watched accounts), [\"*\"] alone (every account), or a non-empty list of account names (1 to 128 letters, digits or ._@:+-)."
+    error_message = "A rule's accounts must be null (the watched accounts), [\"*\"] alone (every account), or a non-empty list of distinct account names (1 to 128 letters, digits or ._@:+-)."
   }
 
   validation {
@@ -108,12 +113,12 @@ variable "rules" {
 
   validation {
     condition = var.rules == null || try(alltrue([for r in var.rules : r.window == null ? true : (
-      r.window.minutes >= 1 && r.window.minutes <= 10080 && floor(r.window.minutes) == r.window.minutes &&
+      r.window.minutes >= 1 && r.window.minutes <= 1440 && floor(r.window.minutes) == r.window.minutes &&
       ((r.window.count == null) != (r.window.sum == null)) &&
-      (r.window.count == null ? true : (r.window.count >= 1 && r.window.count <= 10000 && floor(r.window.count) == r.window.count)) &&
+      (r.window.count == null ? true : (r.window.count >= 2 && r.window.count <= 500 && floor(r.window.count) == r.window.count)) &&
       (r.window.sum == null ? true : (r.window.sum >= 1 && r.window.sum <= 9007199254740991 && floor(r.window.sum) == r.window.sum))
     )]), false)
-    error_message = "A rule's window needs minutes (a whole number from 1 to 10080) and exactly one of count (CashOuts, 1 to 10000) or sum (whole centavos, at least 1)."
+    error_message = "A rule's window needs minutes (a whole number from 1 to 1440) and exactly one of count (CashOuts, 2 to 500) or sum (whole centavos, at least 1)."
   }
 
   validation {

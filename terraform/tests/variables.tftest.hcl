@@ -214,6 +214,38 @@ run "rules_empty_name" {
   expect_failures = [var.rules]
 }
 
+run "rules_name_too_long" {
+  command = plan
+  variables {
+    rules = [{ name = join("", [for i in range(13) : "rajad"]) }]
+  }
+  expect_failures = [var.rules]
+}
+
+run "rules_accounts_twice" {
+  command = plan
+  variables {
+    rules = [{ name = "x", accounts = ["23463567342345", "23463567342345"] }]
+  }
+  expect_failures = [var.rules]
+}
+
+run "rules_window_count_of_one" {
+  command = plan
+  variables {
+    rules = [{ name = "x", window = { minutes = 10, count = 1 } }]
+  }
+  expect_failures = [var.rules]
+}
+
+run "rules_window_longer_than_a_day" {
+  command = plan
+  variables {
+    rules = [{ name = "x", window = { minutes = 1441, sum = 100000 } }]
+  }
+  expect_failures = [var.rules]
+}
+
 run "rules_accounts_star_not_alone" {
   command = plan
   variables {

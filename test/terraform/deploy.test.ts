@@ -6,17 +6,20 @@
  * with the configuration the apply deployed (the environment read back from
  * the Lambda function in moto, the webhook from the SSM parameter) against
  * the Slack sink. Checked on the way: neither the saved plan nor the state
- * holds the webhook, the deployed policy lets the function list its own keys
+ * holds the webhook (nor the push example's receiver HMAC key), a second plan
+ * changes nothing, the deployed policy lets the function list its own keys
  * (s3:ListBucket: real S3 answers 403 for a missing checkpoint without it),
  * and `terraform destroy` leaves nothing behind.
  *
- * moto differences this test works around, each in the override file:
+ * moto differences this test works around (the first in the override file):
  * - moto evaluates a bucket policy's conditions without any request context,
  *   so the state bucket's TLS-only Deny (aws:SecureTransport = false) refuses
  *   every object request, https or not; the copy drops that one resource.
- * - moto's Slack stand-in is plain HTTP on loopback, which the module refuses
+ * - the Slack stand-in is plain HTTP on loopback, which the module refuses
  *   as a webhook (https only): terraform gets an https canary URL, the test
  *   checks SSM holds exactly it, then points the parameter at the sink.
+ * - moto does not store a function's LoggingConfig, so a second plan shows
+ *   that one block as a change; the test allows that one and nothing else.
  *
  * Figures of each apply (resources added, seconds) go to
  * dist/terraform-e2e.json.
@@ -202,6 +205,26 @@ for (const ex of EXAMPLES)
         const shownState = await terraform(["show", "-json"], dir());
         expect(shownState.stdout.includes(CANARY), "terraform show -json of the state holds the webhook").toBe(false);
 
+        // A second plan changes nothing: the write-only values (the webhook, the uuid() HMAC key) cause
+        // no diff. Only the function's logging_config shows, because moto does not store LoggingConfig.
+        const again = await terraform(["plan", "-out=again.tfplan", "-input=false", "-no-color"], dir(), tfVars(ex));
+        expect(again.code, again.output.slice(-3000)).toBe(0);
+        const changes = JSON.parse((await terraform(["show", "-json", "again.tfplan"], dir())).stdout) as {
+          resource_changes?: {
+            address: string;
+            change: { actions: string[]; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+          }[];
+        };
+        const changed = (changes.resource_changes ?? [])
+          .filter((c) => c.change.actions.join() !== "no-op" && c.change.actions.join() !== "read")
+          .map((c) => ({
+            address: c.address,
+            attributes: Object.keys({ ...c.change.before, ...c.change.after }).filter(
+              (k) => JSON.stringify(c.change.before?.[k]) !== JSON.stringify(c.change.after?.[k]),
+            ),
+          }));
+        expect(changed).toEqual([{ address: "module.pxstream.aws_lambda_function.this", attributes: ["logging_config"] }]);
+
         const outputs = await terraform(["output", "-json"], dir());
         const out = JSON.parse(outputs.stdout) as Record<string, { value: unknown }>;
         expect(out.lambda_function_name?.value).toBe(ex.functionName);
@@ -226,6 +249,18 @@ for (const ex of EXAMPLES)
       expect(Object.keys(env)).not.toContain("PXSTREAM_WATCHED_ACCOUNTS");
       const config = await world.aws.getObject(ex.bucket, `${ex.functionName}/config.json`);
       expect(JSON.parse(config?.body ?? "null")).toMatchObject({ accounts: { [WATCHED]: "Tesouraria" } });
+      if (ex.name === "push") {
+        // The chave nova rule's HMAC key: created by the module, random, and in neither the state nor the plan.
+        expect(env.PXSTREAM_RECEIVER_KEY_PARAMETER).toBe("/pxstream-push/receiver-key");
+        const key = await world.aws.ssm.send(new GetParameterCommand({ Name: env.PXSTREAM_RECEIVER_KEY_PARAMETER, WithDecryption: true }));
+        expect(key.Parameter?.Type).toBe("SecureString");
+        const secret = key.Parameter?.Value ?? "";
+        expect(secret).toMatch(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}){2}$/u);
+        expect(readFileSync(join(dir(), "terraform.tfstate"), "utf8").includes(secret), "terraform.tfstate holds the receiver key").toBe(false);
+        expect(readFileSync(join(dir(), "plan.tfplan")).includes(secret), "the saved plan holds the receiver key").toBe(false);
+      } else {
+        expect(Object.keys(env)).not.toContain("PXSTREAM_RECEIVER_KEY_PARAMETER");
+      }
       // The sink is plain HTTP, which the module refuses as a webhook (see the top of this file).
       await world.aws.secureString(parameterName, world.sink.url);
     });

@@ -25,6 +25,9 @@ module "pxstream" {
   rules = [
     { name = "contas vigiadas" },
     { name = "acima de R$ 50 mil", accounts = ["*"], minAmount = 5000000, mention = "here" },
+    # A watched account paying a Pix key it has not paid in 30 days. The module
+    # creates the HMAC key that hashes receiver keys (never in state).
+    { name = "chave nova", newReceiver = { days = 30 } },
   ]
 
   state_bucket        = var.state_bucket
