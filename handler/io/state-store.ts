@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { describeAwsError, retriesOf } from "./aws-errors.js";
 import type { Counters } from "../core/summary.js";
 
@@ -45,6 +45,9 @@ export class StateStore implements CheckpointStore {
       this.stats.awsRetries += retriesOf(err);
       if (err instanceof Error && err.name === "NoSuchKey") return null;
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      // S3 may answer a missing key with 403 even when the role may list the key (whether an s3:prefix-limited
+      // s3:ListBucket turns it into 404 is not documented): a listing of exactly this key tells "missing" from "denied".
+      if (status === 403 && (await this.isAbsent())) return null;
       let hint = "";
       if (err instanceof Error && err.name === "NoSuchBucket") hint = " (the state bucket does not exist)";
       // Without s3:ListBucket, S3 answers a missing key with 403, not 404: the first run (no checkpoint yet) looks like a denial.
@@ -55,6 +58,19 @@ export class StateStore implements CheckpointStore {
           `and s3:GetObject and s3:PutObject on arn:aws:s3:::${this.bucket}/${this.key}`;
       }
       throw new Error(`Reading the checkpoint ${this.where} failed: ${describeAwsError(err)}${hint}`, { cause: err });
+    }
+  }
+
+  /** True only when a listing of exactly this key (allowed by the module's s3:prefix condition) shows no such object. */
+  private async isAbsent(): Promise<boolean> {
+    try {
+      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key, MaxKeys: 1 }));
+      this.stats.awsRetries += retriesOf(res);
+      return !(res.Contents ?? []).some((o) => o.Key === this.key);
+    } catch (err) {
+      this.stats.awsRetries += retriesOf(err);
+      // The listing is denied too: the GetObject's 403 (and its hint) is the error to report.
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 // Fault injection on the run's state and timing: concurrent runs, leases, late
 // logs, long outages, the Lambda deadline and bad state, against the built zip.
+import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { lambdaContext, loadDistHandler, withEnv } from "../support/dist-handler.js";
 import { cashOut, FaultProxy, HOUR, type InjectedReply, MIN, rawCheckpoint, scriptedContext, seedCheckpoint, settle, viaParameter } from "../support/faults.js";
@@ -240,16 +241,58 @@ describe("faults: bad state", () => {
     expect(w.sink.requests).toHaveLength(0);
   });
 
-  it("a 403 reading a checkpoint that does not exist yet (no s3:ListBucket): the error says what to grant, nothing posted", async () => {
+  // What real S3 answers for a missing key when the role may not list it (moto answers 404 whatever the policy).
+  const denied: InjectedReply = {
+    status: 403,
+    headers: { "content-type": "application/xml" },
+    body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+  };
+  /** GetObject on the bucket's keys is denied; ListObjectsV2 (`GET /bucket/?list-type=2…`, path-style) is denied too when `listing` is false. */
+  const s3Denial =
+    (bucket: string, listing: boolean) =>
+    (req: IncomingMessage): InjectedReply | undefined => {
+      if (req.method !== "GET") return undefined;
+      const path = new URL(req.url ?? "/", "http://proxy").pathname;
+      if (!path.startsWith(`/${bucket}`)) return undefined;
+      const key = path.slice(bucket.length + 1).replace(/^\//, "");
+      if (key !== "") return denied;
+      return listing ? undefined : denied;
+    };
+
+  it("a 403 reading a checkpoint that does not exist yet, listing allowed: a listing of the key tells it is missing, the first run proceeds", async () => {
+    const s = await scenario(w);
+    await w.aws.put(s.groups[0] ?? "", "s", [cashOut("B6", 1000, Date.now() - MIN)]);
+    const proxy = new FaultProxy(w.moto.endpoint, s3Denial(s.bucket, true));
+    await proxy.start();
+    try {
+      const summary = await invoke(w, { ...s.env, AWS_ENDPOINT_URL: proxy.endpoint });
+      expect(summary).toMatchObject({ matched: 1, notified: 1 });
+      expect(proxy.seen.some((r) => r.url.includes("list-type=2") && !r.injected)).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+    expect(await rawCheckpoint(w, s)).not.toBeNull();
+  });
+
+  it("a 403 on a checkpoint that exists: a denial, not a first run; nothing posted, the checkpoint untouched", async () => {
+    const s = await scenario(w);
+    const before = await settle(w, s);
+    await w.aws.put(s.groups[0] ?? "", "s", [cashOut("B7", 1000, Date.now() - MIN)]);
+    const proxy = new FaultProxy(w.moto.endpoint, s3Denial(s.bucket, true));
+    await proxy.start();
+    try {
+      await expect(invoke(w, { ...s.env, AWS_ENDPOINT_URL: proxy.endpoint })).rejects.toThrow(/AccessDenied/);
+    } finally {
+      await proxy.stop();
+    }
+    expect(w.sink.requests).toHaveLength(0);
+    expect((await rawCheckpoint(w, s))?.body).toBe(before);
+  });
+
+  it("a 403 reading a checkpoint that does not exist yet, listing denied too (no s3:ListBucket): the error says what to grant, nothing posted", async () => {
     const s = await scenario(w);
     await w.aws.put(s.groups[0] ?? "", "s", [cashOut("B5", 1000, Date.now() - MIN)]);
-    // What real S3 answers for a missing key when the role lacks s3:ListBucket (moto answers 404 whatever the policy).
-    const denied: InjectedReply = {
-      status: 403,
-      headers: { "content-type": "application/xml" },
-      body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
-    };
-    const proxy = new FaultProxy(w.moto.endpoint, (req) => (req.method === "GET" && (req.url ?? "").startsWith(`/${s.bucket}/`) ? denied : undefined));
+    const proxy = new FaultProxy(w.moto.endpoint, s3Denial(s.bucket, false));
     await proxy.start();
     try {
       const err = await invoke(w, { ...s.env, AWS_ENDPOINT_URL: proxy.endpoint }).then(
