@@ -271,6 +271,27 @@ describe("each rule kind, end to end", () => {
     expect(await invoke(w, env)).toMatchObject({ matched: 0, notified: 0 });
   });
 
+  it("push with the shared checkpoint: a burst spread over three deliveries is reported by the one that completes it, once", async () => {
+    const s = await scenario(w);
+    const group = s.groups[0] ?? "";
+    const doc = { accounts: { [WATCHED]: "Caixa" }, rules: [{ name: "rajada", window: { minutes: 10, count: 3 } }] };
+    const env = { ...withDocument(s, doc), PXSTREAM_PUSH_COALESCE_SECONDS: "0" };
+    const now = Date.now();
+    const deliver = (id: string, ts: number) => invoke(w, env, subscriptionEvent(group, [{ id, timestamp: ts, message: cashOut(id, 1_000, ts).message }]));
+    expect(await deliver("D1", now - 3 * MIN)).toMatchObject({ matched: 0, notified: 0 });
+    expect(await deliver("D2", now - 2 * MIN)).toMatchObject({ matched: 0, notified: 0 });
+    const stored = await w.aws.getObject(s.bucket, s.key);
+    expect(stored?.body).toContain('"rules"');
+    expect(await deliver("D3", now - MIN)).toMatchObject({ matched: 3, notified: 1 });
+    const text = blocksText(only());
+    for (const tx of ["D1", "D2", "D3"]) expect(text).toContain(`tx \`${tx}\` · regra: rajada`);
+    // The same delivery again (a Lambda retry, a redelivery): nothing more; a fourth within the window is reported alone.
+    w.sink.clear();
+    expect(await deliver("D3", now - MIN)).toMatchObject({ notified: 0 });
+    expect(await deliver("D4", now - 30_000)).toMatchObject({ matched: 1, notified: 1 });
+    expect(w.sink.requests[0]?.json?.text).toMatch(/^Pix CashOut: 1 evento, R\$[\u00a0 ]10,00$/);
+  });
+
   it("push: a rule on every account with minAmount alerts on the delivery's large CashOuts of any account", async () => {
     const now = Date.now();
     const event = subscriptionEvent("/aws/lambda/pix-payload", [
