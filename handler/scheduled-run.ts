@@ -177,10 +177,10 @@ async function sendAndRecord(
   }
 }
 
-/** What a slice reports and why: its matches, and the CashOuts push runs held back (their rules were named when they matched). */
+/** What a slice reports and why: its matches, and the CashOuts push runs held back (with the rules that matched them then). */
 export function reportItems(mine: readonly CashOut[], evaluation: RunEvaluation): ReportItem[] {
   const byKey = new Map(evaluation.matches.map((m) => [m.cashOut.key, m]));
-  return mine.map((c) => byKey.get(c.key) ?? { cashOut: c, rules: [], mentions: [] });
+  return mine.map((c) => byKey.get(c.key) ?? { cashOut: c, rules: c.matched?.rules ?? [], mentions: c.matched?.mentions ?? [] });
 }
 
 /** Labels beside accounts, and the rules by name when the document has rules. */

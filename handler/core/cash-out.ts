@@ -11,4 +11,10 @@ export interface CashOut {
   /** Set when only the masked key exists (a CashOut held in the checkpoint never stores the key in clear); wins over receiverKey. */
   readonly receiverKeyMasked?: string;
   readonly requestId: string | undefined;
+  /**
+   * Why the rules report it (core/rules.ts), once they matched it: carried through
+   * the checkpoint's held CashOuts, so the run that posts one later still names its
+   * rules and calls their mentions.
+   */
+  readonly matched?: { readonly rules: readonly string[]; readonly mentions: readonly string[] };
 }

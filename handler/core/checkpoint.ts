@@ -27,6 +27,9 @@ export interface HeldCashOut {
   readonly transactionId: string;
   readonly receiverKeyMasked: string;
   readonly requestId: string | null;
+  /** The rules that matched it and their mentions (core/rules.ts), for the message that posts it. */
+  readonly rules?: readonly string[];
+  readonly mentions?: readonly string[];
 }
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -105,6 +108,10 @@ function isClaim(v: unknown): v is Claim {
   return isRecord(v) && isTime(v.expiresAt) && Array.isArray(v.keys) && v.keys.every((k) => typeof k === "string");
 }
 
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
+}
+
 function isHeld(v: unknown): v is HeldCashOut {
   return (
     isRecord(v) &&
@@ -115,7 +122,9 @@ function isHeld(v: unknown): v is HeldCashOut {
     Number.isSafeInteger(v.amount) &&
     typeof v.transactionId === "string" &&
     typeof v.receiverKeyMasked === "string" &&
-    (v.requestId === null || typeof v.requestId === "string")
+    (v.requestId === null || typeof v.requestId === "string") &&
+    (v.rules === undefined || isStrings(v.rules)) &&
+    (v.mentions === undefined || isStrings(v.mentions))
   );
 }
 
@@ -242,6 +251,7 @@ export function heldCashOut(key: string, h: HeldCashOut): CashOut {
     receiverKey: undefined,
     receiverKeyMasked: h.receiverKeyMasked,
     requestId: h.requestId ?? undefined,
+    ...(h.rules === undefined ? {} : { matched: { rules: h.rules, mentions: h.mentions ?? [] } }),
   };
 }
 
@@ -254,6 +264,7 @@ export function toHeld(c: CashOut): HeldCashOut {
     transactionId: c.transactionId,
     receiverKeyMasked: c.receiverKeyMasked ?? maskPixKey(c.receiverKey),
     requestId: c.requestId ?? null,
+    ...(c.matched === undefined ? {} : { rules: c.matched.rules, mentions: c.matched.mentions }),
   };
 }
 

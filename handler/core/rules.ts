@@ -883,7 +883,8 @@ export function evaluateForRun(
   const keys = new Set(matches.map((m) => m.cashOut.key));
   return {
     matches,
-    cashOuts: matches.map((m) => m.cashOut),
+    // Each CashOut carries why it is reported: a run that holds it back (coalescing, a failed post) keeps that in the checkpoint.
+    cashOuts: matches.map((m) => ({ ...m.cashOut, matched: { rules: m.rules, mentions: m.mentions } })),
     stateProblem: problem,
     forgotten: e.forgotten,
     update: (sent) => (current) => {

@@ -7,7 +7,9 @@ import { loadConfig } from "../../handler/core/config.js";
 import { compileRules, decodeMembers, decodeRuleState, type CompiledRules } from "../../handler/core/rules.js";
 import { newSummary, type RunSummary } from "../../handler/core/summary.js";
 import { LeasedCheckpoint } from "../../handler/io/leased-checkpoint.js";
+import { pushRun } from "../../handler/push-run.js";
 import { scheduledRun } from "../../handler/scheduled-run.js";
+import { pixLine } from "../support/pix-lines.js";
 import { T0 } from "./fixtures.js";
 import { GROUP, MemoryLogs, MemoryNotifier, MemoryStore } from "./run-fakes.js";
 
@@ -91,5 +93,43 @@ describe("scheduled runs with stateful rules", () => {
     expect(summary.ruleStateProblem).toMatch(/version 99 is not 2/);
     expect(notifier.reported).toBe(1);
     expect(decodeRuleState(store.checkpoint?.rules).problem).toBeNull();
+  });
+
+  test("a match a push run held back (coalescing) keeps its rules and mention: the run that posts it calls them", async () => {
+    const doc = { rules: [{ name: "acima de R$ 50 mil", accounts: "*", minAmount: 5_000_000, mention: "channel" }] };
+    const rules = rulesOf(doc);
+    const store = new MemoryStore(encodeCheckpoint(settled(T0 - 5 * MIN)));
+    const push = async (id: string, tx: string, at: number): Promise<RunSummary> => {
+      const config = loadConfig({ ...ENV, PXSTREAM_CONFIG: JSON.stringify(doc), PXSTREAM_PUSH_COALESCE_SECONDS: "60" }, "push");
+      const summary = newSummary("push", false);
+      const checkpoint = new LeasedCheckpoint(store, { owner: `push-${id}`, now: () => at, warn: () => {}, role: "push", pause: async () => {} });
+      const events = [{ logGroup: GROUP, logStream: "s1", id, timestamp: at, message: pixLine({ account: "9", amount: 6_000_000, transactionId: tx }) }];
+      await pushRun({
+        config,
+        rules,
+        delivery: { logGroup: GROUP, events, skipped: 0 },
+        checkpoint,
+        shared: true,
+        notifier: async () => pushed,
+        functionName: "f",
+        remainingMs: () => 60_000,
+        now: () => at,
+        summary,
+      });
+      return summary;
+    };
+    const pushed = new MemoryNotifier();
+    await push("1", "P1", T0 - 2 * MIN);
+    expect(pushed.sent).toHaveLength(1);
+    // Ten seconds later: within the coalescing interval, held in the checkpoint.
+    expect((await push("2", "P2", T0 - 2 * MIN + 10_000)).held).toBe(1);
+    expect(Object.values(store.checkpoint?.held ?? {})).toEqual([expect.objectContaining({ rules: ["acima de R$ 50 mil"], mentions: ["<!channel>"] })]);
+    // The scheduled run posts it (it has no log line of it: the delivery is all it was), with its rule and mention.
+    const scheduled = new MemoryNotifier();
+    await run(store, new MemoryLogs(), scheduled, rules);
+    expect(scheduled.sent).toHaveLength(1);
+    const m = scheduled.sent[0];
+    expect(m?.text).toMatch(/^<!channel> Pix CashOut: 1 evento, /);
+    expect(JSON.stringify(m?.blocks)).toContain("tx `P2` · regra: acima de R$ 50 mil");
   });
 });
