@@ -210,3 +210,22 @@ describe("loadConfig", () => {
     });
   });
 });
+
+describe("a document from the environment is parsed once per text", () => {
+  // Push deliveries come many times a minute: the rules compiled from a document (io/config-object.ts)
+  // are reused only while it is the same object, and thousands of accounts must not be split per delivery.
+  test("the same PXSTREAM_WATCHED_ACCOUNTS or PXSTREAM_CONFIG text gives the same objects; a new text new ones", () => {
+    const many = Array.from({ length: 5000 }, (_, i) => String(10_000_000_000_000 + i)).join(",");
+    const a = loadConfig({ ...VALID, PXSTREAM_WATCHED_ACCOUNTS: many }, "push");
+    const b = loadConfig({ ...VALID, PXSTREAM_WATCHED_ACCOUNTS: `${many}` }, "push");
+    expect(b.watchedAccounts).toBe(a.watchedAccounts);
+    expect(b.document.kind === "watched-accounts" && b.document.document).toBe(a.document.kind === "watched-accounts" && a.document.document);
+    const c = loadConfig({ ...VALID, PXSTREAM_WATCHED_ACCOUNTS: `${many},1` }, "push");
+    expect(c.watchedAccounts).not.toBe(a.watchedAccounts);
+    expect(c.watchedAccounts).toHaveLength(5001);
+    const doc = JSON.stringify({ accounts: { "1": "" } });
+    const d = loadConfig({ ...VALID, PXSTREAM_WATCHED_ACCOUNTS: undefined, PXSTREAM_CONFIG: doc }, "push");
+    const e = loadConfig({ ...VALID, PXSTREAM_WATCHED_ACCOUNTS: undefined, PXSTREAM_CONFIG: doc }, "push");
+    expect(e.document.kind === "inline" && e.document.document).toBe(d.document.kind === "inline" && d.document.document);
+  });
+});
