@@ -2,7 +2,7 @@
 //
 //   node child.mjs <mode> <lambdaDir> [file]
 //
-// mode: cold | throughput | memory | poll. The handler comes from <lambdaDir>/index.mjs
+// mode: cold | throughput | memory | poll | matchers. The handler comes from <lambdaDir>/index.mjs
 // (dist/pxstream.zip unpacked, as Lambda does). Configuration comes from the
 // environment run.mjs sets. The handler's own stdout (summaries, EMF, dry-run
 // messages) goes wherever run.mjs pointed stdout (/dev/null); the result is one
@@ -17,6 +17,12 @@ import { gunzipSync } from "node:zlib";
 
 const atScriptStart = performance.now();
 const [mode, lambdaDir, file] = process.argv.slice(2);
+
+/** CPU time of this process (user + system), ms: steadier than wall time on a machine other work shares. */
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 
 function report(result) {
   writeFileSync(3, `${JSON.stringify(result)}\n`);
@@ -84,17 +90,20 @@ async function main() {
     const passes = [];
     for (let p = 0; p < Number(process.env.BENCH_PASSES ?? 3); p++) {
       const t0 = process.hrtime.bigint();
+      const c0 = cpuMs();
       const acc = await deliverAll(handler, deliveries);
+      const cpu = cpuMs() - c0;
       const ns = process.hrtime.bigint() - t0;
-      passes.push({ ms: Number(ns) / 1e6, ...acc });
+      passes.push({ ms: Number(ns) / 1e6, cpuMs: cpu, ...acc });
     }
     // What any reader of the real delivery format must pay before looking at one event: base64 and gunzip.
     const floors = [];
     for (let p = 0; p < Number(process.env.BENCH_PASSES ?? 3); p++) {
       const t0 = process.hrtime.bigint();
+      const c0 = cpuMs();
       let bytes = 0;
       for (const d of deliveries) bytes += gunzipSync(Buffer.from(d.awslogs.data, "base64")).length;
-      floors.push({ ms: Number(process.hrtime.bigint() - t0) / 1e6, bytes });
+      floors.push({ ms: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: cpuMs() - c0, bytes });
     }
     report({ passes, floors });
     return;
@@ -117,15 +126,26 @@ async function main() {
     const acc = await deliverAll(handler, deliveries);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const maxRss = process.resourceUsage().maxRSS * 1024;
-    report({ baseline, maxRss, vmHwm: vm("VmHWM"), hwmReset, added: maxRss - baseline, heapUsedAfter: process.memoryUsage().heapUsed, ms, ...acc });
+    // getrusage's peak is never reset: after clear_refs the kernel's VmHWM is the handler's own peak.
+    const vmHwm = vm("VmHWM");
+    const peak = hwmReset && vmHwm !== undefined ? vmHwm : maxRss;
+    report({ baseline, maxRss, vmHwm, hwmReset, peak, added: peak - baseline, heapUsedAfter: process.memoryUsage().heapUsed, ms, ...acc });
     return;
   }
   if (mode === "poll") {
     const handler = await importHandler();
     const t0 = process.hrtime.bigint();
+    const c0 = cpuMs();
     const s = await handler({}, context());
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    report({ ms, summary: s });
+    report({ ms, cpuMs: cpuMs() - c0, summary: s });
+    return;
+  }
+  if (mode === "matchers") {
+    // Matchers of the watch list side by side (scripts/bench/matchers.ts, bundled into <lambdaDir>/../matchers.mjs).
+    const { compareMatchers } = await import(pathToFileURL(join(lambdaDir, "..", "matchers.mjs")).href);
+    const input = JSON.parse(readFileSync(file, "utf8"));
+    report({ rows: compareMatchers(input.messages, input.watchedFlags, input.sizes, input.accounts, cpuMs) });
     return;
   }
   throw new Error(`unknown mode ${mode}`);

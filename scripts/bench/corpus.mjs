@@ -1,25 +1,34 @@
 // A deterministic benchmark corpus of CloudWatch log messages in every form
 // README "Log lines" accepts, and the figures the handler must report for it.
 //
-//   node scripts/bench/corpus.mjs [count] [--out file.jsonl]
+//   node scripts/bench/corpus.mjs [count] [--out file.jsonl] [--sparse]
 //
 // prints the expected figures (and writes the messages as JSON lines).
 //
 // Every event is one of:
-//   watched    a readable CashOut of a watched account: matched, amount summed
-//   malformed  a line naming `transactionId` and a watched account that cannot
-//              be read as a CashOut (core/collect.ts counts exactly these)
-//   other      everything else: other accounts' CashOuts (readable or not),
-//              Lambda START/END/REPORT lines, plain text, non-CashOut Pix
-//              events, and lines that name a watched account without being
-//              its CashOut
-// The class is decided when the line is built, not by running handler code,
-// so the benchmark checks the handler against an independent answer.
+//   cashout  a readable CashOut of `account` (watched or not), `amount` centavos
+//   broken   a line naming `transactionId` that cannot be read as a CashOut, of
+//            `account`: whether it counts as malformed depends on the watch list
+//            (README "Log lines": only lines that could be a watched account's)
+//   other    everything else: Lambda START/END/REPORT lines, plain text,
+//            non-CashOut Pix events, lines that name a watched account without
+//            being its CashOut
+// The class and account are decided when the line is built, not by running
+// handler code, so the benchmark checks the handler against an independent
+// answer. The third watched account needs escaping, and its lines are written
+// as Python's json.dumps, .NET's System.Text.Json and PHP's json_encode write
+// JSON (scripts/lib/json-styles.mjs), inside Lambda's JSON log format too.
+//
+// The default corpus is half CashOut lines (most of other accounts); `sparse`
+// makes 5% of the lines CashOuts, the rest noise (the push-invocation figures).
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { encodeJson } from "../lib/json-styles.mjs";
 import { prng } from "../lib/prng.mjs";
 
-export const WATCHED = ["23463567342345", "11122233344455"];
+export const WATCHED = ["23463567342345", "11122233344455", "Tesouraria São Paulo/01"];
+/** The watched account whose name needs escaping. */
+const ESCAPED = WATCHED[2];
 export const LOG_GROUP = "/aws/lambda/pix-payload";
 export const DEFAULT_COUNT = 200_000;
 export const DEFAULT_SEED = 20261127;
@@ -39,7 +48,10 @@ const PIX_KEYS = [
 const DESCRIPTIONS = ["Pagamento", "Aluguel novembro", "Transferência", "", "Fornecedor 4471", "Reembolso"];
 const NOISE_TEXT = ["consultando DICT", "conectando ao SPI", "token renovado", "cache miss: chave Pix", "retry 1/3 gateway"];
 
-export function generateCorpus({ count = DEFAULT_COUNT, seed = DEFAULT_SEED } = {}) {
+/**
+ * @param {{ count?: number, seed?: number, sparse?: boolean }} [options]
+ */
+export function generateCorpus({ count = DEFAULT_COUNT, seed = DEFAULT_SEED, sparse = false } = {}) {
   const rand = prng(seed);
   const int = (n) => Math.floor(rand() * n);
   const pick = (xs) => xs[int(xs.length)];
@@ -80,40 +92,44 @@ export function generateCorpus({ count = DEFAULT_COUNT, seed = DEFAULT_SEED } = 
     },
   });
   // The five shapes of a Pix line: Node text, Python text, Lambda JSON (object and string message), bare JSON.
-  const format = (obj, i, shape) => {
+  // `style` writes the payload's JSON, `outer` the Lambda runtime's wrapper around a string message.
+  const format = (obj, i, shape, style = "js", outer = "js") => {
     const req = uuid();
+    const json = (v, st) => (st === "js" ? JSON.stringify(v) : encodeJson(v, st));
     switch (shape) {
       case 0:
-        return `${iso(i)}\t${req}\tINFO\t${JSON.stringify(obj)}`;
+        return `${iso(i)}\t${req}\tINFO\t${json(obj, style)}`;
       case 1:
-        return `[INFO]\t${iso(i)}\t${req}\t${JSON.stringify(obj)}`;
+        return `[INFO]\t${iso(i)}\t${req}\t${json(obj, style)}`;
       case 2:
-        return JSON.stringify({ timestamp: iso(i), level: "INFO", requestId: req, message: obj });
+        return json({ timestamp: iso(i), level: "INFO", requestId: req, message: obj }, style);
       case 3:
-        return JSON.stringify({ timestamp: iso(i), level: "INFO", requestId: req, message: JSON.stringify(obj) });
+        return json({ timestamp: iso(i), level: "INFO", requestId: req, message: json(obj, style) }, outer);
       default:
-        return JSON.stringify(obj);
+        return json(obj, style);
     }
   };
+  // The escaped account is written by every encoder; the others as JSON.stringify does.
+  const STYLES = ["js", "python", "dotnet", "php"];
+  const formatFor = (account, obj, i) => (account === ESCAPED ? format(obj, i, shape(), pick(STYLES), pick(STYLES)) : format(obj, i, shape()));
   const shape = () => int(5);
 
   // Lines that name `transactionId` and a watched account but are no readable CashOut.
-  const malformedWatched = (i) => {
-    const w = pick(WATCHED);
+  const malformedWatched = (i, w) => {
     const tx = txId(i);
     switch (int(8)) {
       case 0: // centavos must be integers
-        return format(payload(w, tx, 12.5), i, shape());
+        return formatFor(w, payload(w, tx, 12.5), i);
       case 1: // amount as text
-        return format(payload(w, tx, "1500"), i, shape());
+        return formatFor(w, payload(w, tx, "1500"), i);
       case 2: // negative amount
-        return format(payload(w, tx, -amount()), i, shape());
-      case 3: // truncated line (the log agent cut it)
+        return formatFor(w, payload(w, tx, -amount()), i);
+      case 3: // truncated line (the log agent cut it), after the account and the term
         return `${iso(i)}\t${uuid()}\tINFO\t${JSON.stringify(payload(w, tx, amount())).slice(0, 125 + int(60))}`;
       case 4: // no Payload envelope
         return `${iso(i)}\t${uuid()}\tINFO\t${JSON.stringify({ Session: { accountName: w }, transactionId: tx, amount: amount() })}`;
       case 5: // transactionId null
-        return format(payload(w, null, amount()), i, shape());
+        return formatFor(w, payload(w, null, amount()), i);
       case 6: // plain text, no JSON at all
         return `${iso(i)}\t${uuid()}\tERROR\tfalha ao registrar transactionId=${tx} conta ${w}`;
       default: // Lambda JSON format whose message string is broken JSON
@@ -147,66 +163,85 @@ export function generateCorpus({ count = DEFAULT_COUNT, seed = DEFAULT_SEED } = 
     if (WATCHED.some((w) => message.includes(w))) throw new Error(`corpus: a line meant for another account names a watched one: ${message}`);
   };
 
+  // Where each kind of line starts in [0, 1): watched CashOuts, watched broken lines, other accounts'
+  // CashOuts naming a watched account, other accounts' broken lines (plain, then naming a watched
+  // account), other accounts' CashOuts; noise above the last.
+  const [cWatched, cBroken, cNaming, cOtherBroken, cOtherBrokenNaming, cOther] = sparse
+    ? [0.01, 0.0105, 0.011, 0.0115, 0.012, 0.05]
+    : [0.05, 0.051, 0.052, 0.054, 0.0545, 0.5];
   const events = new Array(count);
-  let matched = 0;
-  let malformed = 0;
-  let totalCentavos = 0n;
-  let otherCashOuts = 0;
-  let otherTotal = 0n;
   for (let i = 0; i < count; i++) {
     const r = rand();
     let message;
     let kind = "other";
+    let account = null;
     let amt = 0;
-    if (r < 0.05) {
-      kind = "watched";
+    if (r < cWatched) {
+      kind = "cashout";
+      account = pick(WATCHED);
       amt = amount();
-      message = format(payload(pick(WATCHED), txId(i), amt), i, shape());
-    } else if (r < 0.051) {
-      kind = "malformed";
-      message = malformedWatched(i);
-    } else if (r < 0.052) {
+      message = formatFor(account, payload(account, txId(i), amt), i);
+    } else if (r < cBroken) {
+      kind = "broken";
+      account = pick(WATCHED);
+      message = malformedWatched(i, account);
+    } else if (r < cNaming) {
       // Another account's CashOut whose description names a watched account: read, not matched.
-      const a = amount();
-      otherCashOuts++;
-      otherTotal += BigInt(a);
-      message = format(payload(otherAccount(), txId(i), a, { description: `ref. conta ${pick(WATCHED)}` }), i, shape());
-    } else if (r < 0.054) {
+      kind = "cashout";
+      account = otherAccount();
+      amt = amount();
+      message = format(payload(account, txId(i), amt, { description: `ref. conta ${pick(WATCHED)}` }), i, shape());
+    } else if (r < cOtherBroken) {
       // Another account's unreadable CashOut: not ours to count.
-      message = format(payload(otherAccount(), txId(i), 99.9), i, shape());
+      kind = "broken";
+      account = otherAccount();
+      message = format(payload(account, txId(i), 99.9), i, shape());
       mustNotNameWatched(message);
-    } else if (r < 0.5) {
-      const a = amount();
-      otherCashOuts++;
-      otherTotal += BigInt(a);
-      message = format(payload(otherAccount(), txId(i), a), i, shape());
+    } else if (r < cOtherBrokenNaming) {
+      // Another account's unreadable CashOut that names a watched account: still not ours to count.
+      kind = "broken";
+      account = otherAccount();
+      message = format(payload(account, txId(i), "12,50", { description: `estorno p/ ${pick(WATCHED)}` }), i, shape());
+    } else if (r < cOther) {
+      kind = "cashout";
+      account = otherAccount();
+      amt = amount();
+      message = format(payload(account, txId(i), amt), i, shape());
       mustNotNameWatched(message);
     } else {
       message = noise(i);
     }
-    if (kind === "watched") {
-      matched++;
-      totalCentavos += BigInt(amt);
-    } else if (kind === "malformed") {
-      malformed++;
-    }
-    events[i] = { id: String(i + 1), message, kind, amount: amt };
+    events[i] = { id: String(i + 1), message, kind, account, amount: amt };
   }
-  return { events, expected: expectedFor(events), otherCashOuts, otherTotal };
+  return { events, expected: expectedFor(events) };
 }
 
-/** What the handler must report for these events: scanned, matched, malformed, total centavos (BigInt). */
-export function expectedFor(events) {
+/**
+ * What the handler must report for these events under a watch list (`*`: every
+ * account), or under rules (`minAmount`: one rule on every account from that
+ * amount, as the every-account benchmark configures): scanned, matched,
+ * malformed, total centavos (BigInt). `filtered`: only the events the server-side
+ * filter pattern lets through are read.
+ * @param {ReadonlyArray<{ kind: string, account: string | null, amount: number, message: string }>} events
+ * @param {{ accounts?: readonly string[], minAmount?: number, filtered?: boolean }} [options]
+ */
+export function expectedFor(events, { accounts = WATCHED, minAmount, filtered = false } = {}) {
+  const every = minAmount !== undefined || accounts.includes("*");
+  const watched = new Set(accounts);
+  let scanned = 0;
   let matched = 0;
   let malformed = 0;
   let totalCentavos = 0n;
   for (const e of events) {
-    if (e.kind === "watched") {
+    if (filtered && !e.message.includes("transactionId")) continue;
+    scanned++;
+    const ours = every || (e.account !== null && watched.has(e.account));
+    if (e.kind === "cashout" && ours && (minAmount === undefined || e.amount >= minAmount)) {
       matched++;
       totalCentavos += BigInt(e.amount);
-    } else if (e.kind === "malformed") malformed++;
+    } else if (e.kind === "broken" && ours) malformed++;
   }
-  return { scanned: events.length, matched, malformed, totalCentavos };
+  return { scanned, matched, malformed, totalCentavos };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -214,7 +249,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const outAt = args.indexOf("--out");
   const out = outAt >= 0 ? args[outAt + 1] : undefined;
   const count = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== "--out") ?? DEFAULT_COUNT);
-  const { events, expected, otherCashOuts, otherTotal } = generateCorpus({ count });
+  const { events, expected } = generateCorpus({ count, sparse: args.includes("--sparse") });
   if (out) writeFileSync(out, `${events.map((e) => JSON.stringify(e.message)).join("\n")}\n`);
-  console.log(JSON.stringify({ ...expected, totalCentavos: expected.totalCentavos.toString(), otherCashOuts, otherTotal: otherTotal.toString(), watched: WATCHED }));
+  const all = expectedFor(events, { accounts: ["*"] });
+  console.log(
+    JSON.stringify({
+      ...expected,
+      totalCentavos: expected.totalCentavos.toString(),
+      everyAccount: { ...all, totalCentavos: all.totalCentavos.toString() },
+      cashOutLines: events.filter((e) => e.message.includes("transactionId")).length,
+      watched: WATCHED,
+    }),
+  );
 }
