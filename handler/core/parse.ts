@@ -73,13 +73,21 @@ function locate(message: string): Located | ParsedLine {
     }
     return OTHER;
   }
-  const fields = message.split("\t");
-  if (fields.length < 2) return OTHER;
-  const last = (fields[fields.length - 1] ?? "").trim();
+  // The fields split on tabs, by position rather than split(): only the first three and the last are read.
+  const tab1 = message.indexOf("\t");
+  if (tab1 < 0) return OTHER;
+  const last = message.slice(message.lastIndexOf("\t") + 1).trim();
   if (!last.startsWith("{")) return OTHER;
-  const first = fields[0] ?? "";
+  const first = message.slice(0, tab1);
   const isPython = first.startsWith("[") && first.endsWith("]");
-  const requestId = (isPython ? fields[2] : fields[1])?.trim();
+  const tab2 = message.indexOf("\t", tab1 + 1);
+  let field: string | undefined;
+  if (!isPython) field = message.slice(tab1 + 1, tab2 < 0 ? message.length : tab2);
+  else if (tab2 >= 0) {
+    const tab3 = message.indexOf("\t", tab2 + 1);
+    field = message.slice(tab2 + 1, tab3 < 0 ? message.length : tab3);
+  }
+  const requestId = field?.trim();
   return { json: last, requestId: requestId === "" ? undefined : requestId };
 }
 

@@ -15,6 +15,20 @@ export function isSubscriptionEvent(event: unknown): event is SubscriptionEvent 
   return typeof awslogs === "object" && awslogs !== null && typeof (awslogs as { data?: unknown }).data === "string";
 }
 
+const MIN_CHUNK = 64 * 1024;
+const MAX_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * gunzip into one buffer of the right size. zlib's default 16 KiB chunks cost a
+ * third of the decode (a 360 KB delivery is 23 chunks, then copied into one);
+ * the gzip trailer states the uncompressed size (ISIZE, modulo 2^32), so one
+ * chunk that large holds it all (zlib checks the trailer: a wrong one fails as before).
+ */
+export function gunzipDelivery(gz: Buffer): Buffer {
+  const size = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  return gunzipSync(gz, { chunkSize: Math.min(Math.max(size + 1, MIN_CHUNK), MAX_CHUNK) });
+}
+
 /**
  * Decodes a delivery. CONTROL_MESSAGE deliveries (CloudWatch's reachability checks) carry no events.
  * Given the watch list, events whose raw bytes lack `transactionId`, or whose every
@@ -24,7 +38,7 @@ export function isSubscriptionEvent(event: unknown): event is SubscriptionEvent 
 export function decodeDelivery(event: SubscriptionEvent, watch?: WatchList): Delivery {
   let bytes: Buffer;
   try {
-    bytes = gunzipSync(Buffer.from(event.awslogs.data, "base64"));
+    bytes = gunzipDelivery(Buffer.from(event.awslogs.data, "base64"));
   } catch (err) {
     throw new Error(`awslogs.data is not base64 of gzipped JSON: ${err instanceof Error ? err.message : String(err)}`);
   }

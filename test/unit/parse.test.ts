@@ -230,3 +230,29 @@ describe("a malformed line names its account when it could be read", () => {
   });
 });
 
+
+describe("text forms: the request id is the field split() would give", () => {
+  const json = JSON.stringify(pixPayload(SPEC));
+  /** The original rule, written with split: Python's third field, Node's second. */
+  function expectedRequestId(line: string): string | undefined {
+    const fields = line.split("\t");
+    const first = fields[0] ?? "";
+    const id = (first.startsWith("[") && first.endsWith("]") ? fields[2] : fields[1])?.trim();
+    return id === "" ? undefined : id;
+  }
+  test.each([
+    `ts\treq\tINFO\t${json}`,
+    `ts\treq\tINFO\textra\t${json}`,
+    `ts\t${json}`,
+    `ts\t  \tINFO\t${json}`,
+    `[INFO]\tts\treq\t${json}`,
+    `[INFO]\tts\t${json}`,
+    `[INFO]\t${json}`,
+    `[INFO]\tts\treq\tmore\t${json}`,
+    `[WARN]\t\t req \t${json}`,
+  ])("%s", (line) => {
+    const p = parseLine(line);
+    expect(p.kind).toBe("cashout");
+    expect(p.kind === "cashout" ? p.fields.requestId : "not a CashOut").toBe(expectedRequestId(line));
+  });
+});

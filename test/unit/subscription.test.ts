@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { decodeDelivery, isSubscriptionEvent, type SubscriptionEvent } from "../../handler/core/subscription.js";
+import { decodeDelivery, gunzipDelivery, isSubscriptionEvent, type SubscriptionEvent } from "../../handler/core/subscription.js";
 import { collect } from "../../handler/core/collect.js";
 import { watchList } from "../../handler/core/watch.js";
 import { DELIVERY_STREAM, encodeDelivery, subscriptionEvent, type DeliveredEvent } from "../support/delivery.js";
@@ -118,5 +118,18 @@ describe("decodeDelivery", () => {
       const t = collect(d.events, watchList([account]), new Set());
       expect(t.cashOuts.map((c) => c.account)).toEqual([account]);
     }
+  });
+});
+
+describe("gunzipDelivery", () => {
+  test("one buffer of the size the trailer states, whatever the size", () => {
+    for (const size of [0, 1, 100, 70_000, 1_500_000]) {
+      const body = Buffer.alloc(size, "a");
+      expect(gunzipDelivery(gzipSync(body)).equals(body)).toBe(true);
+    }
+    const gz = gzipSync(Buffer.from("x".repeat(10_000)));
+    gz.writeUInt32LE(0xffffffff, gz.length - 4);
+    // zlib checks ISIZE itself: a wrong one is an error, as it was with default chunks.
+    expect(() => gunzipDelivery(gz)).toThrow();
   });
 });
