@@ -21,59 +21,71 @@ export class Automaton {
   readonly size: number;
 
   constructor(patterns: Iterable<string>) {
-    // Build as a trie of Maps, then freeze into flat arrays (a few bytes a node).
-    const children: Array<Map<number, number>> = [new Map()];
+    // The trie is built in one Map keyed by node and code unit, children chained per node:
+    // a Map per node would cost ~200 bytes each, and 5,000 accounts make ~70,000 nodes.
+    const goto = new Map<number, number>();
+    const label: number[] = [0];
+    const firstChild: number[] = [-1];
+    const nextSibling: number[] = [-1];
     const ends: number[] = [0];
     for (const p of patterns) {
       if (p === "") continue;
       let node = ROOT;
       for (let i = 0; i < p.length; i++) {
         const c = p.charCodeAt(i);
-        const kids = children[node] as Map<number, number>;
-        let next = kids.get(c);
+        const key = node * ALPHABET + c;
+        let next = goto.get(key);
         if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
+          next = label.length;
+          label.push(c);
+          firstChild.push(-1);
+          nextSibling.push(firstChild[node] as number);
+          firstChild[node] = next;
           ends.push(0);
-          kids.set(c, next);
+          goto.set(key, next);
         }
         node = next;
       }
       ends[node] = 1;
     }
-    const n = children.length;
+    const n = label.length;
     this.size = n;
     const fail = new Int32Array(n);
     const accepts = Uint8Array.from(ends);
     // Breadth first: a node's failure link is known before its children's.
     const queue: number[] = [];
-    for (const child of (children[ROOT] as Map<number, number>).values()) queue.push(child);
+    for (let v = firstChild[ROOT] as number; v >= 0; v = nextSibling[v] as number) queue.push(v);
     for (let head = 0; head < queue.length; head++) {
       const u = queue[head] as number;
-      for (const [c, v] of children[u] as Map<number, number>) {
+      for (let v = firstChild[u] as number; v >= 0; v = nextSibling[v] as number) {
+        const c = label[v] as number;
         let f = fail[u] as number;
-        while (f !== ROOT && !(children[f] as Map<number, number>).has(c)) f = fail[f] as number;
-        const target = (children[f] as Map<number, number>).get(c);
+        while (f !== ROOT && !goto.has(f * ALPHABET + c)) f = fail[f] as number;
+        const target = goto.get(f * ALPHABET + c);
         fail[v] = target !== undefined && target !== v ? target : ROOT;
         if (accepts[fail[v] as number]) accepts[v] = 1;
         queue.push(v);
       }
     }
     const rootMoves = new Int32Array(ALPHABET);
-    for (const [c, v] of children[ROOT] as Map<number, number>) rootMoves[c] = v;
+    for (let v = firstChild[ROOT] as number; v >= 0; v = nextSibling[v] as number) rootMoves[label[v] as number] = v;
     const edgeStart = new Int32Array(n + 1);
     let edges = 0;
     for (let u = 0; u < n; u++) {
       edgeStart[u] = edges;
-      if (u !== ROOT) edges += (children[u] as Map<number, number>).size;
+      if (u !== ROOT) for (let v = firstChild[u] as number; v >= 0; v = nextSibling[v] as number) edges++;
     }
     edgeStart[n] = edges;
     const edgeChar = new Uint16Array(edges);
     const edgeTarget = new Int32Array(edges);
+    const kids: number[] = [];
     for (let u = 1; u < n; u++) {
+      kids.length = 0;
+      for (let v = firstChild[u] as number; v >= 0; v = nextSibling[v] as number) kids.push(v);
+      kids.sort((a, b) => (label[a] as number) - (label[b] as number));
       let at = edgeStart[u] as number;
-      for (const [c, v] of [...(children[u] as Map<number, number>)].sort((a, b) => a[0] - b[0])) {
-        edgeChar[at] = c;
+      for (const v of kids) {
+        edgeChar[at] = label[v] as number;
         edgeTarget[at] = v;
         at++;
       }
