@@ -120,16 +120,41 @@ export function createHandler(partial: Partial<HandlerDeps> = {}): Handler {
         store === null || config.dryRun ? new DryRunCheckpoint(store) : new LeasedCheckpoint(store, { owner, now: deps.now, warn, role });
       if (isSubscriptionEvent(event)) {
         const delivery = decodeDelivery(event, watchFor(rules.watchAccounts));
-        await pushRun({ config, rules, delivery, checkpoint: checkpointFor("push"), shared: store !== null, notifier, functionName, remainingMs, now: deps.now, summary });
+        await pushRun({
+          config,
+          rules,
+          delivery,
+          checkpoint: checkpointFor("push"),
+          shared: store !== null,
+          notifier,
+          functionName,
+          remainingMs,
+          now: deps.now,
+          summary,
+        });
       } else {
-        await scheduledRun({ config, rules, checkpoint: checkpointFor("scheduled"), logs: deps.adapters.logs(summary, config), notifier, functionName, owner, remainingMs, now: deps.now, summary });
+        await scheduledRun({
+          config,
+          rules,
+          checkpoint: checkpointFor("scheduled"),
+          logs: deps.adapters.logs(summary, config),
+          notifier,
+          functionName,
+          owner,
+          remainingMs,
+          now: deps.now,
+          summary,
+        });
       }
       succeeded = true;
       return summary;
     } finally {
       summary.durationMs = deps.now() - started;
       if (succeeded) deps.outputs.summary(JSON.stringify(summary));
-      else deps.outputs.failure(JSON.stringify({ level: "ERROR", message: "pxstream run failed; the checkpoint did not move past what Slack accepted", ...summary }));
+      else
+        deps.outputs.failure(
+          JSON.stringify({ level: "ERROR", message: "pxstream run failed; the checkpoint did not move past what Slack accepted", ...summary }),
+        );
       deps.outputs.metrics(JSON.stringify(metricsDocument(summary, functionName, deps.now(), succeeded)));
     }
   };

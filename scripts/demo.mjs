@@ -103,7 +103,16 @@ function corpus(now) {
     const when = now - 4 * MIN + i * 900;
     const r = rand();
     if (r < 0.55) push(when, cashOutLine(String(10_000_000_000_000 + Math.floor(rand() * 9e12)), 100 + Math.floor(rand() * 90_000), when));
-    else if (r < 0.95) push(when, pick([`START RequestId: ${hex(8)} Version: $LATEST`, `END RequestId: ${hex(8)}`, `REPORT RequestId: ${hex(8)}\tDuration: 12.3 ms`, `${new Date(when).toISOString()}\t${hex(8)}\tINFO\tconsultando DICT`]));
+    else if (r < 0.95)
+      push(
+        when,
+        pick([
+          `START RequestId: ${hex(8)} Version: $LATEST`,
+          `END RequestId: ${hex(8)}`,
+          `REPORT RequestId: ${hex(8)}\tDuration: 12.3 ms`,
+          `${new Date(when).toISOString()}\t${hex(8)}\tINFO\tconsultando DICT`,
+        ]),
+      );
     else if (r < 0.975) push(when, cashOutLine(FOLHA, 12.5, when));
     else push(when, `${new Date(when).toISOString()}\t${hex(8)}\tINFO\t{"Session":{"accountName":"${TESOURARIA}"},"Payload":{"body":{"transactionId":`);
   }
@@ -147,7 +156,9 @@ async function main() {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: CONFIG_KEY, Body: JSON.stringify(DOCUMENT, null, 2), ContentType: "application/json" }));
     await ssm.send(new PutParameterCommand({ Name: PARAMETER, Value: webhook, Type: "SecureString" }));
-    say(`created log group ${LOG_GROUP} with ${events.length} lines (last night's included), bucket ${BUCKET} with the configuration document ${CONFIG_KEY}, SecureString ${PARAMETER}`);
+    say(
+      `created log group ${LOG_GROUP} with ${events.length} lines (last night's included), bucket ${BUCKET} with the configuration document ${CONFIG_KEY}, SecureString ${PARAMETER}`,
+    );
     say("the document: two labelled accounts and three rules:");
     for (const r of DOCUMENT.rules) say(`  ${JSON.stringify(r)}`);
 
@@ -171,7 +182,13 @@ async function main() {
       say();
       if (run === 2) {
         const fifth = Date.now() - 1000;
-        await logs.send(new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: STREAM, logEvents: [{ timestamp: fifth, message: cashOutLine(TESOURARIA, 13_000, fifth) }] }));
+        await logs.send(
+          new PutLogEventsCommand({
+            logGroupName: LOG_GROUP,
+            logStreamName: STREAM,
+            logEvents: [{ timestamp: fifth, message: cashOutLine(TESOURARIA, 13_000, fifth) }],
+          }),
+        );
         say("a fifth CashOut of the treasury account arrives (five within ten minutes)");
       }
       say(`━━ run ${run}: a scheduled invocation of dist/pxstream.zip ━━`);
@@ -193,7 +210,8 @@ async function main() {
         const fired = DOCUMENT.rules.filter((r) => shown.includes(`regra: ${r.name}`) || shown.includes(`regras: ${r.name}`) || shown.includes(`, ${r.name}`));
         if (fired.length > 0) say("why:");
         for (const r of fired) say(`  • ${r.name}: ${WHY[r.name]}`);
-        if (shown.includes("(Tesouraria SP)") || shown.includes("(Folha de pagamento)")) say("  • labels: the document's accounts map gives each watched account the label shown beside its number.");
+        if (shown.includes("(Tesouraria SP)") || shown.includes("(Folha de pagamento)"))
+          say("  • labels: the document's accounts map gives each watched account the label shown beside its number.");
       }
       const { scanned, matched, malformed, duplicates, notified, windowStart, windowEnd, lease } = summary;
       say(`summary: ${JSON.stringify({ scanned, matched, malformed, duplicates, notified, windowStart, windowEnd, lease })}`);
@@ -204,9 +222,13 @@ async function main() {
     const rules = body.rules ?? { windows: {}, pending: {}, receivers: { accounts: {} } };
     const members = Object.values(rules.windows).reduce((n, byAccount) => n + Object.values(byAccount).reduce((m, s) => m + s.split(";").length, 0), 0);
     say();
-    say(`checkpoint s3://${BUCKET}/lastId.txt (${Buffer.byteLength(text)} bytes): scannedUntil=${new Date(body.scannedUntil).toISOString()}, ${Object.keys(body.reported).length} recent CashOut ids kept for de-duplication, lease=${JSON.stringify(body.lease)}`);
+    say(
+      `checkpoint s3://${BUCKET}/lastId.txt (${Buffer.byteLength(text)} bytes): scannedUntil=${new Date(body.scannedUntil).toISOString()}, ${Object.keys(body.reported).length} recent CashOut ids kept for de-duplication, lease=${JSON.stringify(body.lease)}`,
+    );
     const waiting = Object.keys(rules.pending).length;
-    say(`  rule state: ${members} window members, ${waiting} CashOut${waiting === 1 ? "" : "s"} waiting for a group; no Pix key in clear: ${KEYS.every((k) => !text.includes(k)) ? "yes" : "NO"}`);
+    say(
+      `  rule state: ${members} window members, ${waiting} CashOut${waiting === 1 ? "" : "s"} waiting for a group; no Pix key in clear: ${KEYS.every((k) => !text.includes(k)) ? "yes" : "NO"}`,
+    );
   } finally {
     slack.closeAllConnections();
     await new Promise((r) => slack.close(r));

@@ -97,7 +97,10 @@ const baseline = simulate(core.compileRules(core.documentFromWatchedAccounts(acc
 const { checkpoint, before, maxBytes, maxRules, reported, forgotten, ms } = simulate(rules);
 const state = core.decodeRuleState(checkpoint.rules).state;
 const receivers = Object.values(state.receivers.accounts).reduce((n, s) => n + ((s.length - s.indexOf("|") - 1) * 0.75) / 9, 0);
-const windowMembers = Object.values(state.windows).reduce((n, byAccount) => n + Object.values(byAccount).reduce((m, s) => m + core.decodeMembers(s).length, 0), 0);
+const windowMembers = Object.values(state.windows).reduce(
+  (n, byAccount) => n + Object.values(byAccount).reduce((m, s) => m + core.decodeMembers(s).length, 0),
+  0,
+);
 const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
 const rows = [
   ["accounts watched", ACCOUNTS.toLocaleString("en")],

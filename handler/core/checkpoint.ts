@@ -374,7 +374,14 @@ function withRules(cp: Checkpoint, rules: JsonValue | undefined): Checkpoint {
  * overlapMs` (never backwards). Keys older than the reach are dropped: no run
  * reads before it again, whatever the overlap becomes.
  */
-export function advance(cp: Checkpoint, windowEnd: number, reportedNow: readonly CashOut[], overlapMs: number, owner?: string, rules?: RulesUpdate): Checkpoint {
+export function advance(
+  cp: Checkpoint,
+  windowEnd: number,
+  reportedNow: readonly CashOut[],
+  overlapMs: number,
+  owner?: string,
+  rules?: RulesUpdate,
+): Checkpoint {
   const recorded = withReported(cp, reportedNow, owner, undefined, rules);
   const dedupFrom = Math.max(windowEnd - overlapMs, cp.dedupFrom ?? Number.NEGATIVE_INFINITY);
   const reported: Record<string, number> = {};

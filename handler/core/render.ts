@@ -155,7 +155,10 @@ function severity(item: ReportItem): number {
 }
 
 function accountName(account: string, labels: ReadonlyMap<string, string> | undefined): string {
-  const label = labels?.get(account)?.replace(/[\r\n]+/g, " ").trim();
+  const label = labels
+    ?.get(account)
+    ?.replace(/[\r\n]+/g, " ")
+    .trim();
   return label ? `${code(account)} (${escapedCut(label, LABEL_CHARS)})` : code(account);
 }
 
@@ -250,7 +253,11 @@ function ruleLines(mine: readonly ReportItem[], ctx: ReportContext): string[] {
     const hits = mine.filter((m) => m.rules.includes(r.name));
     if (hits.length === 0) continue;
     const { count, total } = totalsOf(hits.map((m) => m.cashOut));
-    lines.push({ line: cut(`• *${escapedCut(r.name, RULE_NAME_CHARS)}*: ${eventos(count)}, ${formatBRL(total)}`, RULE_LINE_CHARS), loud: r.mention === undefined ? 0 : loudness(r.mention), order });
+    lines.push({
+      line: cut(`• *${escapedCut(r.name, RULE_NAME_CHARS)}*: ${eventos(count)}, ${formatBRL(total)}`, RULE_LINE_CHARS),
+      loud: r.mention === undefined ? 0 : loudness(r.mention),
+      order,
+    });
   }
   return lines.sort((a, b) => b.loud - a.loud || a.order - b.order).map((l) => l.line);
 }

@@ -63,4 +63,3 @@ export function decodeDelivery(event: SubscriptionEvent, watch?: WatchList): Del
   }
   return { logGroup, events, skipped: 0 };
 }
-

@@ -263,7 +263,6 @@ export function keyVerdictAt(list: WatchList, text: Text, at: number, floor: num
   return r === WATCHED ? "watched" : r === UNWATCHED ? "unwatched" : r === UNKNOWN ? "unknown" : "none";
 }
 
-
 /** The verdict on a whole log message (see AccountVerdict). */
 export function accountVerdict(list: WatchList, message: string): AccountVerdict {
   let sawKey = false;

@@ -44,7 +44,14 @@ function base(env: NodeJS.ProcessEnv): {
 
 // Keyed by what the environment can change between invocations of one process (tests do; Lambda doesn't).
 function cacheKey(env: NodeJS.ProcessEnv): string {
-  return JSON.stringify([env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL, env.AWS_ACCESS_KEY_ID, env.AWS_MAX_ATTEMPTS, env.PXSTREAM_AWS_TIMEOUT_SECONDS]);
+  return JSON.stringify([
+    env.AWS_REGION,
+    env.AWS_DEFAULT_REGION,
+    env.AWS_ENDPOINT_URL,
+    env.AWS_ACCESS_KEY_ID,
+    env.AWS_MAX_ATTEMPTS,
+    env.PXSTREAM_AWS_TIMEOUT_SECONDS,
+  ]);
 }
 
 const logs = new Map<string, CloudWatchLogsClient>();

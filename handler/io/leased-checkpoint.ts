@@ -132,7 +132,10 @@ export class LeasedCheckpoint implements RunCheckpoint {
   async acquire(expiresAt: number, firstWindowStart: number | null): Promise<"acquired" | "lost"> {
     if (leasedByOther(this.cp, this.opts.owner, this.opts.now())) return "lost";
     // A first run writes where its window began with the lease: a run killed later still leaves it.
-    const ok = await this.update((cp) => ({ next: withFirstWindowStart(withLease(cp, { owner: this.opts.owner, expiresAt }), firstWindowStart), result: true }));
+    const ok = await this.update((cp) => ({
+      next: withFirstWindowStart(withLease(cp, { owner: this.opts.owner, expiresAt }), firstWindowStart),
+      result: true,
+    }));
     if (ok === undefined) return "lost";
     this.holding = true;
     return "acquired";

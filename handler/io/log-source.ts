@@ -1,4 +1,4 @@
-import { FilterLogEventsCommand, type CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { type CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandOutput } from "@aws-sdk/client-cloudwatch-logs";
 import { describeAwsError, retriesOf } from "./aws-errors.js";
 import type { LogEvent } from "../core/log-event.js";
 import type { TimeWindow } from "../core/plan.js";
@@ -22,7 +22,7 @@ export async function* readLogGroup(
 ): AsyncGenerator<LogEvent[]> {
   let nextToken: string | undefined;
   do {
-    let page;
+    let page: FilterLogEventsCommandOutput;
     try {
       page = await client.send(
         new FilterLogEventsCommand({

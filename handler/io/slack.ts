@@ -121,7 +121,11 @@ export async function postToSlack(url: string, message: SlackMessage, opts: Post
       if (res.status >= 300 && res.status < 400) {
         // A webhook never redirects: the URL is wrong or moved. Following it would post the message (and
         // the path, the secret) elsewhere; retrying cannot help. Name where it points: the host, never the path.
-        throw new SlackError(`Slack answered ${res.status}, a redirect to ${redirectHost(res.location, url)} (not retried: check the webhook URL; the checkpoint did not move)`, res.status, attempt - 1);
+        throw new SlackError(
+          `Slack answered ${res.status}, a redirect to ${redirectHost(res.location, url)} (not retried: check the webhook URL; the checkpoint did not move)`,
+          res.status,
+          attempt - 1,
+        );
       }
       last = `Slack answered ${res.status}: ${slackText(res.body, url)}`;
       if (isPermanentSlackStatus(res.status)) {

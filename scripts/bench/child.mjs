@@ -84,7 +84,16 @@ async function main() {
     const t1 = performance.now();
     const s = await handler(event, context());
     const t2 = performance.now();
-    report({ nodeStartMs: atScriptStart, importMs: t1 - t0, firstInvokeMs: t2 - t1, totalMs: t2, scanned: s.scanned, matched: s.matched, malformed: s.malformed, notified: s.notified });
+    report({
+      nodeStartMs: atScriptStart,
+      importMs: t1 - t0,
+      firstInvokeMs: t2 - t1,
+      totalMs: t2,
+      scanned: s.scanned,
+      matched: s.matched,
+      malformed: s.malformed,
+      notified: s.notified,
+    });
     return;
   }
   if (mode === "throughput") {

@@ -133,7 +133,12 @@ export function generateCorpus({ count = DEFAULT_COUNT, seed = DEFAULT_SEED, spa
       case 6: // plain text, no JSON at all
         return `${iso(i)}\t${uuid()}\tERROR\tfalha ao registrar transactionId=${tx} conta ${w}`;
       default: // Lambda JSON format whose message string is broken JSON
-        return JSON.stringify({ timestamp: iso(i), level: "INFO", requestId: uuid(), message: `{"Session":{"accountName":"${w}"},"Payload":{"body":{"transactionId":"${tx}",` });
+        return JSON.stringify({
+          timestamp: iso(i),
+          level: "INFO",
+          requestId: uuid(),
+          message: `{"Session":{"accountName":"${w}"},"Payload":{"body":{"transactionId":"${tx}",`,
+        });
     }
   };
 
@@ -152,7 +157,14 @@ export function generateCorpus({ count = DEFAULT_COUNT, seed = DEFAULT_SEED, spa
       case 5:
         return JSON.stringify({ timestamp: iso(i), level: "INFO", requestId: req, message: pick(NOISE_TEXT) });
       case 6: // another Pix event (a CashIn): Session and Payload, no transactionId
-        return format({ Session: { accountName: rand() < 0.1 ? pick(WATCHED) : otherAccount(), sessionId: `sess-${hex(12)}` }, Payload: { body: { endToEndId: `E${hex(20)}`, amount: amount() } } }, i, shape());
+        return format(
+          {
+            Session: { accountName: rand() < 0.1 ? pick(WATCHED) : otherAccount(), sessionId: `sess-${hex(12)}` },
+            Payload: { body: { endToEndId: `E${hex(20)}`, amount: amount() } },
+          },
+          i,
+          shape(),
+        );
       default:
         return `[WARNING]\t${iso(i)}\t${req}\tlatência alta no SPI: ${int(5000)} ms`;
     }

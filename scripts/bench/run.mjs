@@ -306,7 +306,13 @@ async function withMoto(events, sink, pushEnv) {
     await logs.send(new CreateLogGroupCommand({ logGroupName: coldGroup }));
     await logs.send(new CreateLogStreamCommand({ logGroupName: coldGroup, logStreamName: stream }));
     const coldEvents = coldSet(events);
-    await logs.send(new PutLogEventsCommand({ logGroupName: coldGroup, logStreamName: stream, logEvents: coldEvents.map((e, i) => ({ timestamp: Date.now() - 60_000 + i, message: e.message })) }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: coldGroup,
+        logStreamName: stream,
+        logEvents: coldEvents.map((e, i) => ({ timestamp: Date.now() - 60_000 + i, message: e.message })),
+      }),
+    );
     const coldFile = join(work, "cold-scheduled.json");
     writeFileSync(coldFile, "{}");
     const coldExpected = expectedFor(coldEvents, { filtered: true });
@@ -390,7 +396,12 @@ async function main() {
     // 1. throughput, Slack answered by the sink
     note(`throughput: ${BATCHES} deliveries of ${fmt(BATCH)} events, ${PASSES} passes`);
     sink.reset();
-    const tp = await runChild("throughput", deliveriesFile, { ...pushEnv, SLACK_WEBHOOK: sink.url, BENCH_WARMUP_EVENT: coldFile, BENCH_PASSES: String(PASSES) });
+    const tp = await runChild("throughput", deliveriesFile, {
+      ...pushEnv,
+      SLACK_WEBHOOK: sink.url,
+      BENCH_WARMUP_EVENT: coldFile,
+      BENCH_PASSES: String(PASSES),
+    });
     for (const [i, p] of tp.passes.entries()) checkCounts(`throughput pass ${i + 1}`, p, expected);
     const tpNotified = tp.passes.reduce((n, p) => n + p.notified, 0);
     check("throughput Slack posts", sink.posts, tpNotified + 1); // + the warm-up delivery's
@@ -403,14 +414,27 @@ async function main() {
     for (const size of SIZES) {
       note(`dry run, ${fmt(size)} watched accounts`);
       const accounts = accountsFor.slice(0, size);
-      const r = await runChild("throughput", deliveriesFile, { ...pushEnv, PXSTREAM_WATCHED_ACCOUNTS: accounts.join(","), PXSTREAM_DRY_RUN: "true", BENCH_WARMUP_EVENT: coldFile, BENCH_PASSES: String(PASSES) });
+      const r = await runChild("throughput", deliveriesFile, {
+        ...pushEnv,
+        PXSTREAM_WATCHED_ACCOUNTS: accounts.join(","),
+        PXSTREAM_DRY_RUN: "true",
+        BENCH_WARMUP_EVENT: coldFile,
+        BENCH_PASSES: String(PASSES),
+      });
       const want = expectedFor(events, { accounts });
       for (const [i, p] of r.passes.entries()) checkCounts(`dry run ${size} accounts, pass ${i + 1}`, p, want);
       dry[size] = r;
     }
     note(`dry run, the every-account rule (accounts "*", minAmount ${RULE.minAmount})`);
     const ruleDoc = JSON.stringify({ accounts: Object.fromEntries(WATCHED.map((a) => [a, ""])), rules: [RULE] });
-    const rule = await runChild("throughput", deliveriesFile, { ...pushEnv, PXSTREAM_WATCHED_ACCOUNTS: "", PXSTREAM_CONFIG: ruleDoc, PXSTREAM_DRY_RUN: "true", BENCH_WARMUP_EVENT: coldFile, BENCH_PASSES: String(PASSES) });
+    const rule = await runChild("throughput", deliveriesFile, {
+      ...pushEnv,
+      PXSTREAM_WATCHED_ACCOUNTS: "",
+      PXSTREAM_CONFIG: ruleDoc,
+      PXSTREAM_DRY_RUN: "true",
+      BENCH_WARMUP_EVENT: coldFile,
+      BENCH_PASSES: String(PASSES),
+    });
     const ruleExpected = expectedFor(events, { minAmount: RULE.minAmount });
     for (const [i, p] of rule.passes.entries()) checkCounts(`every-account rule pass ${i + 1}`, p, ruleExpected);
     results.dry = dry;
@@ -488,7 +512,10 @@ async function main() {
     Object.assign(results, moto);
 
     process.stdout.write(`${table(results, expected)}\n`);
-    writeFileSync(join(work, "results.json"), JSON.stringify(results, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+    writeFileSync(
+      join(work, "results.json"),
+      JSON.stringify(results, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2),
+    );
   } finally {
     await sink.stop();
   }
@@ -560,7 +587,12 @@ function table(r, expected) {
   );
   const push = coldMs(r.colds);
   const sched = coldMs(r.coldScheduled);
-  row(`Cold start, push: process start → 10-event delivery handled and posted (median of ${COLD_RUNS})`, `${fmt(push, 1)} ms (${coldParts(r.colds)})`, "≤ 200 ms", met(push <= 200));
+  row(
+    `Cold start, push: process start → 10-event delivery handled and posted (median of ${COLD_RUNS})`,
+    `${fmt(push, 1)} ms (${coldParts(r.colds)})`,
+    "≤ 200 ms",
+    met(push <= 200),
+  );
   // No target: a scheduled run's first call waits on several moto_server answers (checkpoint read and writes, FilterLogEvents).
   row(
     `Cold start, scheduled: process start → first run over 10 events in moto_server, checkpoint written, posted (median of ${COLD_RUNS})`,
@@ -579,9 +611,7 @@ function table(r, expected) {
 
   const out = [];
   out.push(`pxstream benchmarks, ${new Date().toISOString().slice(0, 10)}`);
-  out.push(
-    `machine: ${r.host.cpu}, ${r.host.cores} cores, ${r.host.memory} RAM, ${r.host.os}; node ${r.host.node}; Python ${r.host.python}`,
-  );
+  out.push(`machine: ${r.host.cpu}, ${r.host.cores} cores, ${r.host.memory} RAM, ${r.host.os}; node ${r.host.node}; Python ${r.host.python}`);
   out.push("");
   out.push("| benchmark | result | target | |");
   out.push("|---|---|---|---|");
@@ -592,7 +622,11 @@ function table(r, expected) {
       `${fmt(expected.matched)} watched CashOuts (total ${expected.totalCentavos} centavos), ${fmt(expected.malformed)} malformed; ` +
       `${fmt(r.tp.passes.reduce((n, p) => n + p.notified, 0) / PASSES)} Slack posts a pass.`,
   );
-  out.push(failures.length === 0 ? "Correctness: every count and total equals the corpus's expected values." : `Correctness: ${failures.length} MISMATCH(ES):\n- ${failures.join("\n- ")}`);
+  out.push(
+    failures.length === 0
+      ? "Correctness: every count and total equals the corpus's expected values."
+      : `Correctness: ${failures.length} MISMATCH(ES):\n- ${failures.join("\n- ")}`,
+  );
   return out.join("\n");
 }
 

@@ -6,18 +6,20 @@ const RESET = process.stdout.isTTY ? "\x1b[0m" : "";
 
 function mrkdwn(text) {
   // Code spans first: Slack formats nothing inside them.
-  return text
-    .split(/(`[^`\n]*`)/)
-    .map((part) => (part.startsWith("`") ? part.slice(1, -1) : part.replace(/\*([^*\n]+)\*/g, `${BOLD}$1${RESET}`)))
-    .join("")
-    // Mentions as the channel shows them (before the entities: an escaped < is text, not a mention).
-    .replace(/<!(here|channel)>/g, "@$1")
-    .replace(/<@([UW][A-Z0-9]+)>/g, "@$1")
-    .replace(/<!subteam\^(S[A-Z0-9]+)>/g, "@$1")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&")
-    .replace(/:warning:/g, "⚠");
+  return (
+    text
+      .split(/(`[^`\n]*`)/)
+      .map((part) => (part.startsWith("`") ? part.slice(1, -1) : part.replace(/\*([^*\n]+)\*/g, `${BOLD}$1${RESET}`)))
+      .join("")
+      // Mentions as the channel shows them (before the entities: an escaped < is text, not a mention).
+      .replace(/<!(here|channel)>/g, "@$1")
+      .replace(/<@([UW][A-Z0-9]+)>/g, "@$1")
+      .replace(/<!subteam\^(S[A-Z0-9]+)>/g, "@$1")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&")
+      .replace(/:warning:/g, "⚠")
+  );
 }
 
 export function previewSlackMessage(payload, width = 100) {

@@ -3,7 +3,21 @@
 import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Seed } from "../support/aws-fixtures.js";
-import { capture, cashOut, FaultProxy, gapsBetween, jsonLines, MIN, rawCheckpoint, settle, TIMER_SLACK_MS, viaParameter, WATCHED, type InjectedReply, type SeenRequest } from "../support/faults.js";
+import {
+  capture,
+  cashOut,
+  FaultProxy,
+  gapsBetween,
+  jsonLines,
+  MIN,
+  rawCheckpoint,
+  settle,
+  TIMER_SLACK_MS,
+  viaParameter,
+  WATCHED,
+  type InjectedReply,
+  type SeenRequest,
+} from "../support/faults.js";
 import { NOISE, pixLine } from "../support/pix-lines.js";
 import { invoke, scenario, startWorld, statedTotals, stopWorld, subscriptionEvent, type World } from "../support/world.js";
 
@@ -334,7 +348,10 @@ describe("faults: observability", () => {
       RunsFailed: 0,
       CursorLagSeconds: summary?.cursorLagSeconds,
     });
-    const aws = doc._aws as { Timestamp: number; CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
+    const aws = doc._aws as {
+      Timestamp: number;
+      CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }>;
+    };
     expect(aws.Timestamp).toBeGreaterThanOrEqual(now);
     const directive = aws.CloudWatchMetrics[0];
     expect(directive?.Namespace).toBe("pxstream");

@@ -123,11 +123,7 @@ describe("faults: late logs, outages, the deadline", () => {
     const now = Date.now();
     const seeded = now - 3 * HOUR;
     await seedCheckpoint(w, s, { scannedUntil: seeded });
-    await w.aws.put(s.groups[0] ?? "", "s", [
-      cashOut("IN-GAP", 9900, now - 2 * HOUR),
-      cashOut("R1", 100, now - 50 * MIN),
-      cashOut("R2", 200, now - 10 * MIN),
-    ]);
+    await w.aws.put(s.groups[0] ?? "", "s", [cashOut("IN-GAP", 9900, now - 2 * HOUR), cashOut("R1", 100, now - 50 * MIN), cashOut("R2", 200, now - 10 * MIN)]);
 
     const summary = await invoke(w, s.env);
 
@@ -237,7 +233,9 @@ describe("faults: bad state", () => {
     const missing = unique("no-such-bucket").toLowerCase();
     await w.aws.put(s.groups[0] ?? "", "s", [cashOut("B2", 1000, Date.now() - MIN)]);
 
-    await expect(invoke(w, { ...s.env, PXSTREAM_STATE_BUCKET: missing })).rejects.toThrow(new RegExp(`s3://${missing}/lastId.txt.*NoSuchBucket.*does not exist`));
+    await expect(invoke(w, { ...s.env, PXSTREAM_STATE_BUCKET: missing })).rejects.toThrow(
+      new RegExp(`s3://${missing}/lastId.txt.*NoSuchBucket.*does not exist`),
+    );
     expect(w.sink.requests).toHaveLength(0);
   });
 

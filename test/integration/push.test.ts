@@ -46,7 +46,11 @@ describe("push delivery", () => {
     ]);
     const summary = await invoke(w, { ...w.aws.awsEnv(), ...pushEnv({ PXSTREAM_STATE_BUCKET: bucket }) }, event);
     expect(summary).toMatchObject({ matched: 1, notified: 1 });
-    const cp = JSON.parse((await w.aws.getObject(bucket, "lastId.txt"))?.body ?? "null") as { version: number; reported: Record<string, number>; scannedUntil: null };
+    const cp = JSON.parse((await w.aws.getObject(bucket, "lastId.txt"))?.body ?? "null") as {
+      version: number;
+      reported: Record<string, number>;
+      scannedUntil: null;
+    };
     expect(cp.version).toBe(2);
     expect(Object.keys(cp.reported)).toEqual([`/aws/lambda/pix-payload|${DELIVERY_STREAM}|e1`]);
     expect(cp.scannedUntil).toBeNull();

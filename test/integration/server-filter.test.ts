@@ -47,7 +47,7 @@ async function run(extraEnv: Record<string, string>): Promise<{ summary: Awaited
 }
 
 describe("server-side filter pattern", () => {
-  it("by default FilterLogEvents asks for \"transactionId\": only the CashOut lines are read, the same ones reported", async () => {
+  it('by default FilterLogEvents asks for "transactionId": only the CashOut lines are read, the same ones reported', async () => {
     const { summary, filterBodies } = await run({});
     expect(filterBodies.length).toBeGreaterThan(0);
     for (const body of filterBodies) expect((JSON.parse(body) as { filterPattern?: string }).filterPattern).toBe('"transactionId"');

@@ -194,13 +194,10 @@ export class FaultProxy {
           res.end(fault.body);
           return;
         }
-        const fwd = request(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
+        const fwd = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
         fwd.on("error", () => res.destroy());
         fwd.end(Buffer.concat(chunks));
       });

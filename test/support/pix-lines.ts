@@ -56,7 +56,8 @@ export function cashOut(
   account = WATCHED,
   opts: { readonly format?: LineFormat; readonly receiverKey?: string } = {},
 ): Seed {
-  const spec: CashOutSpec = opts.receiverKey === undefined ? { account, amount, transactionId: tx } : { account, amount, transactionId: tx, receiverKey: opts.receiverKey };
+  const spec: CashOutSpec =
+    opts.receiverKey === undefined ? { account, amount, transactionId: tx } : { account, amount, transactionId: tx, receiverKey: opts.receiverKey };
   return { timestamp: ts, message: pixLine(spec, opts.format) };
 }
 

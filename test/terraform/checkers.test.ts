@@ -6,15 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  checkCallers,
-  checkNamePrefix,
-  checkOutputs,
-  checkReferences,
-  checkTags,
-  checkVariables,
-  parseConfig,
-} from "./hcl.js";
+import { checkCallers, checkNamePrefix, checkOutputs, checkReferences, checkTags, checkVariables, parseConfig } from "./hcl.js";
 
 function fixture(files: Readonly<Record<string, string>>): string {
   const dir = mkdtempSync(join(tmpdir(), "pxstream-tf-fixture-"));
@@ -96,15 +88,17 @@ variable "slack_webhook_url" {
 }
 `;
     const problems = checkVariables(await parseConfig("/x", { "variables.tf": text }));
-    expect(problems.sort()).toEqual([
-      "variable no_type has no type",
-      "variable no_type has a shape but no validation block",
-      "variable no_description has no description",
-      "variable shaped_without_validation has a shape but no validation block",
-      "variable some_kms_key_arn takes an ARN but no validation checks its form",
-      "variable validates_the_wrong_thing: a validation does not test var.validates_the_wrong_thing",
-      "variable slack_webhook_url looks secret but is not sensitive",
-    ].sort());
+    expect(problems.sort()).toEqual(
+      [
+        "variable no_type has no type",
+        "variable no_type has a shape but no validation block",
+        "variable no_description has no description",
+        "variable shaped_without_validation has a shape but no validation block",
+        "variable some_kms_key_arn takes an ARN but no validation checks its form",
+        "variable validates_the_wrong_thing: a validation does not test var.validates_the_wrong_thing",
+        "variable slack_webhook_url looks secret but is not sensitive",
+      ].sort(),
+    );
   });
 
   it("checkOutputs names undescribed outputs", async () => {
@@ -126,7 +120,8 @@ variable "slack_webhook_url" {
   });
 
   it("checkTags names taggable resources without var.tags, and unknown resource types", async () => {
-    const text = 'resource "aws_s3_bucket" "a" {\n  bucket = "b"\n}\nresource "aws_new_thing" "b" {\n  x = 1\n}\nresource "aws_iam_role" "c" {\n  tags = var.tags\n}\n';
+    const text =
+      'resource "aws_s3_bucket" "a" {\n  bucket = "b"\n}\nresource "aws_new_thing" "b" {\n  x = 1\n}\nresource "aws_iam_role" "c" {\n  tags = var.tags\n}\n';
     expect(checkTags(await parseConfig("/x", { "main.tf": text })).sort()).toEqual([
       "aws_new_thing.b: aws_new_thing is in neither TAGGABLE nor UNTAGGABLE; decide whether it takes tags",
       "aws_s3_bucket.a does not apply var.tags",

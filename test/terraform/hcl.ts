@@ -192,11 +192,7 @@ export const SHAPELESS_VARIABLES: Readonly<Record<string, string>> = {
  * root module's own inputs), every variable that is not a bool and not in
  * `shapeless` has a validation block, and every *_arn(s) one checks the form.
  */
-export function checkVariables(
-  config: Config,
-  shapeless: Readonly<Record<string, string>> = SHAPELESS_VARIABLES,
-  typedAndDescribedOnly = false,
-): string[] {
+export function checkVariables(config: Config, shapeless: Readonly<Record<string, string>> = SHAPELESS_VARIABLES, typedAndDescribedOnly = false): string[] {
   const problems: string[] = [];
   for (const [name, v] of declarations(config).variables) {
     const type = v.type;

@@ -157,7 +157,12 @@ async function scheduledRun(user: UserName): Promise<unknown> {
 
 describe.skipIf(!available)(titled("the rendered policy against moto_server with IAM enforcement", { ok: available, reason: unavailable }), () => {
   it("is enforced: a request with keys moto does not know is refused", async () => {
-    const stranger = new S3Client({ endpoint: moto.endpoint, region: REGION, forcePathStyle: true, credentials: { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "x" } });
+    const stranger = new S3Client({
+      endpoint: moto.endpoint,
+      region: REGION,
+      forcePathStyle: true,
+      credentials: { accessKeyId: "AKIDUNKNOWN", secretAccessKey: "x" },
+    });
     await expect(stranger.send(new ListBucketsCommand({}))).rejects.toThrow(/InvalidAccessKeyId|AWS Access Key Id/u);
   });
 

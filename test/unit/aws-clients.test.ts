@@ -10,6 +10,8 @@ describe("AWS request timeout", () => {
   });
 
   test.each(["0", "901", "1.5", "-1", "15s"])("%s is an error that names the variable", (value) => {
-    expect(() => requestTimeoutMs({ PXSTREAM_AWS_TIMEOUT_SECONDS: value })).toThrow(`PXSTREAM_AWS_TIMEOUT_SECONDS must be a whole number from 1 to 900 (got ${JSON.stringify(value)})`);
+    expect(() => requestTimeoutMs({ PXSTREAM_AWS_TIMEOUT_SECONDS: value })).toThrow(
+      `PXSTREAM_AWS_TIMEOUT_SECONDS must be a whole number from 1 to 900 (got ${JSON.stringify(value)})`,
+    );
   });
 });

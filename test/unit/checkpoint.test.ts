@@ -173,12 +173,22 @@ describe("version 2: claims, held CashOuts, the de-duplication reach, the first 
 
   test("encode writes version 2 with every field, and equal checkpoints give equal bytes", () => {
     const body = encodeCheckpoint({ ...CP, rules: { learnt: [1, 2] } });
-    expect(JSON.parse(body)).toMatchObject({ version: 2, claims: {}, held: {}, dedupFrom: null, firstWindowStart: null, lastPushAt: null, rules: { learnt: [1, 2] } });
+    expect(JSON.parse(body)).toMatchObject({
+      version: 2,
+      claims: {},
+      held: {},
+      dedupFrom: null,
+      firstWindowStart: null,
+      lastPushAt: null,
+      rules: { learnt: [1, 2] },
+    });
     expect(encodeCheckpoint(decodeCheckpoint(body, WHERE).kind === "current" ? CP : EMPTY_CHECKPOINT)).toBe(encodeCheckpoint({ ...CP }));
   });
 
   test("corrupt version 2 fields are refused, each named", () => {
-    const err = decodeError('{"version":2,"scannedUntil":null,"reported":{},"lease":null,"claims":[],"held":{"k":{"amount":1.5}},"dedupFrom":"x","firstWindowStart":-1,"lastPushAt":"y"}');
+    const err = decodeError(
+      '{"version":2,"scannedUntil":null,"reported":{},"lease":null,"claims":[],"held":{"k":{"amount":1.5}},"dedupFrom":"x","firstWindowStart":-1,"lastPushAt":"y"}',
+    );
     for (const p of ["claims must", "held must", "dedupFrom must", "firstWindowStart must", "lastPushAt must"]) expect(err.message).toContain(p);
   });
 

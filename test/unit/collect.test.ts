@@ -79,11 +79,7 @@ describe("collect", () => {
 
   test("lines of unwatched accounts are neither kept nor counted malformed", () => {
     const t = collect(
-      [
-        cashOutEvent("1", {}, OTHER),
-        cashOutEvent("2", {}, OTHER, 10.5),
-        logEvent(`{"Session":{"accountName":"${OTHER}"},"transactionId":`, { id: "3" }),
-      ],
+      [cashOutEvent("1", {}, OTHER), cashOutEvent("2", {}, OTHER, 10.5), logEvent(`{"Session":{"accountName":"${OTHER}"},"transactionId":`, { id: "3" })],
       watch,
       new Set(),
     );

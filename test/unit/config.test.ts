@@ -155,9 +155,7 @@ describe("loadConfig", () => {
   test("the bucket is required only for scheduled runs", () => {
     const noBucket = { ...VALID, PXSTREAM_STATE_BUCKET: " " };
     expect(loadConfig(noBucket, "push").stateBucket).toBeUndefined();
-    expect(problems(noBucket, "scheduled").problems).toEqual([
-      "PXSTREAM_STATE_BUCKET is required for scheduled runs: the bucket of the checkpoint object",
-    ]);
+    expect(problems(noBucket, "scheduled").problems).toEqual(["PXSTREAM_STATE_BUCKET is required for scheduled runs: the bucket of the checkpoint object"]);
   });
 
   describe("the configuration document", () => {
@@ -180,24 +178,38 @@ describe("loadConfig", () => {
     });
 
     test("the document's problems are listed with the environment's, each prefixed", () => {
-      const err = problems({ ...NO_LIST, PXSTREAM_LOG_GROUPS: "", PXSTREAM_CONFIG: JSON.stringify({ accounts: { "1": "" }, rules: [{ name: "x", minAmout: 1 }, { name: "x" }] }) });
+      const err = problems({
+        ...NO_LIST,
+        PXSTREAM_LOG_GROUPS: "",
+        PXSTREAM_CONFIG: JSON.stringify({ accounts: { "1": "" }, rules: [{ name: "x", minAmout: 1 }, { name: "x" }] }),
+      });
       expect(err.problems).toEqual([
         "PXSTREAM_LOG_GROUPS is required: comma-separated log group names to read",
         expect.stringMatching(/^PXSTREAM_CONFIG: rules\[0\] \("x"\): unknown field "minAmout"/),
         expect.stringMatching(/^PXSTREAM_CONFIG: rules\[1\] \("x"\)\.name "x" is also the name of rules\[0\]/),
       ]);
-      expect(problems({ ...NO_LIST, PXSTREAM_CONFIG: "{not json" }).problems).toEqual([expect.stringMatching(/^PXSTREAM_CONFIG: the document is not valid JSON/)]);
+      expect(problems({ ...NO_LIST, PXSTREAM_CONFIG: "{not json" }).problems).toEqual([
+        expect.stringMatching(/^PXSTREAM_CONFIG: the document is not valid JSON/),
+      ]);
     });
 
     test("one way only; without any, PXSTREAM_WATCHED_ACCOUNTS is required", () => {
       expect(problems({ ...NO_LIST, PXSTREAM_CONFIG: JSON.stringify(DOC), PXSTREAM_CONFIG_KEY: "c.json" }).problems).toEqual([
         "PXSTREAM_CONFIG and PXSTREAM_CONFIG_KEY are both set: give the configuration document one way",
       ]);
-      expect(problems(NO_LIST).problems).toEqual([expect.stringMatching(/^PXSTREAM_WATCHED_ACCOUNTS is required: .* \(or a configuration document: PXSTREAM_CONFIG_KEY or PXSTREAM_CONFIG\)$/)]);
+      expect(problems(NO_LIST).problems).toEqual([
+        expect.stringMatching(/^PXSTREAM_WATCHED_ACCOUNTS is required: .* \(or a configuration document: PXSTREAM_CONFIG_KEY or PXSTREAM_CONFIG\)$/),
+      ]);
     });
 
     test("newReceiver needs PXSTREAM_RECEIVER_KEY_PARAMETER; stateful rules of push runs need the state bucket", () => {
-      const doc = JSON.stringify({ accounts: { "1": "" }, rules: [{ name: "chave nova", newReceiver: { days: 30 } }, { name: "rajada", window: { minutes: 10, count: 5 } }] });
+      const doc = JSON.stringify({
+        accounts: { "1": "" },
+        rules: [
+          { name: "chave nova", newReceiver: { days: 30 } },
+          { name: "rajada", window: { minutes: 10, count: 5 } },
+        ],
+      });
       expect(problems({ ...NO_LIST, PXSTREAM_CONFIG: doc }).problems).toEqual([
         'PXSTREAM_CONFIG: rule "chave nova" uses newReceiver, which needs PXSTREAM_RECEIVER_KEY_PARAMETER (the SSM SecureString with the HMAC key for receiver hashes)',
       ]);
@@ -206,7 +218,9 @@ describe("loadConfig", () => {
         'PXSTREAM_CONFIG: rules "chave nova", "rajada" keep state between deliveries, which needs PXSTREAM_STATE_BUCKET (the state lives in the checkpoint)',
       ]);
       expect(loadConfig({ ...push, PXSTREAM_STATE_BUCKET: "b-u-c" }, "push").receiverKeyParameter).toBe("/pxstream/receiver-key");
-      expect(problems({ ...VALID, PXSTREAM_RECEIVER_KEY_PARAMETER: "bad name!" }).problems).toEqual([expect.stringMatching(/PXSTREAM_RECEIVER_KEY_PARAMETER is not a valid SSM parameter name/)]);
+      expect(problems({ ...VALID, PXSTREAM_RECEIVER_KEY_PARAMETER: "bad name!" }).problems).toEqual([
+        expect.stringMatching(/PXSTREAM_RECEIVER_KEY_PARAMETER is not a valid SSM parameter name/),
+      ]);
     });
   });
 });

@@ -218,18 +218,27 @@ describe("never throws", () => {
 describe("a malformed line names its account when it could be read", () => {
   test("so collect can leave other accounts' broken lines uncounted", () => {
     const bad = (body: unknown): string => nodeLine({ Session: { accountName: "acc-1", sessionId: "s" }, Payload: { body } });
-    for (const line of [bad({ transactionId: "t", amount: 1.5 }), bad({ transactionId: "t", amount: "100" }), bad({ transactionId: null, amount: 100 }), bad("{broken transactionId"), bad(["transactionId"])]) {
+    for (const line of [
+      bad({ transactionId: "t", amount: 1.5 }),
+      bad({ transactionId: "t", amount: "100" }),
+      bad({ transactionId: null, amount: 100 }),
+      bad("{broken transactionId"),
+      bad(["transactionId"]),
+    ]) {
       const p = parseLine(line);
       expect(p.kind === "malformed" && p.account, line).toBe("acc-1");
     }
-    for (const line of [nodeLine({ Session: { sessionId: "s" }, Payload: { body: { transactionId: "t", amount: 1 } } }), "transactionId=1", `${nodeLine({}).slice(0, -1)}transactionId`]) {
+    for (const line of [
+      nodeLine({ Session: { sessionId: "s" }, Payload: { body: { transactionId: "t", amount: 1 } } }),
+      "transactionId=1",
+      `${nodeLine({}).slice(0, -1)}transactionId`,
+    ]) {
       const p = parseLine(line);
       expect(p.kind, line).toBe("malformed");
       expect(p.kind === "malformed" && p.account, line).toBeUndefined();
     }
   });
 });
-
 
 describe("text forms: the request id is the field split() would give", () => {
   const json = JSON.stringify(pixPayload(SPEC));

@@ -288,7 +288,9 @@ describe("rules, labels and mentions in the message", () => {
     if (m === undefined) throw new Error("no message");
     const body = sections(m).join("\n");
     expect(body).toContain("• `23463567342345` (Tesouraria SP): 1 evento");
-    expect(eventLines(m)[0]).toBe("27/11 09:00:00 · `23463567342345` (Tesouraria SP) · *R$\u00a0123,45* · chave `***.456.789-**` · tx `E1` · regra: contas vigiadas");
+    expect(eventLines(m)[0]).toBe(
+      "27/11 09:00:00 · `23463567342345` (Tesouraria SP) · *R$\u00a0123,45* · chave `***.456.789-**` · tx `E1` · regra: contas vigiadas",
+    );
     // An account without a label shows its number alone.
     const [n] = renderMatches([item(cashOut({ key: "k2", account: "777" }), ["noite"])], RCTX);
     expect(sections(n as SlackMessage).join("\n")).toContain("• `777`: 1 evento");
@@ -343,7 +345,9 @@ describe("rules, labels and mentions in the message", () => {
 
   test("ordered by severity: the loudest CashOuts listed first and their accounts in the first message", () => {
     const rand = prng(41);
-    const quiet = Array.from({ length: 3000 }, (_, i) => item(cashOut({ key: `q${i}`, account: `conta-${i}`, amount: randInt(rand, 1_000, 9_000_000) }), ["noite"]));
+    const quiet = Array.from({ length: 3000 }, (_, i) =>
+      item(cashOut({ key: `q${i}`, account: `conta-${i}`, amount: randInt(rand, 1_000, 9_000_000) }), ["noite"]),
+    );
     const loud = item(cashOut({ key: "loud", account: "conta-alvo", amount: 50, timestamp: T0 + 5 }), ["incêndio"], ["<!channel>"]);
     const here = item(cashOut({ key: "here", account: "conta-alvo", amount: 60, timestamp: T0 + 1 }), ["acima de R$ 50 mil"], ["<!here>"]);
     const ms = renderMatches([...quiet, here, loud], RCTX);
@@ -363,8 +367,13 @@ describe("rules, labels and mentions in the message", () => {
   });
 
   test("Block Kit limits hold with 50 long hostile rule names, labels and mentions on thousands of accounts", () => {
-    const rules = Array.from({ length: 50 }, (_, i) => ({ name: `${"&<".repeat(31)}${String(i).padStart(2, "0")}`, mention: `<!subteam^S${String(i).padStart(20, "0")}>` }));
-    const labels = new Map(Array.from({ length: 5000 }, (_, i) => [`${"&".repeat(60)}${String(i).padStart(4, "0")}`, `${"<&>".repeat(26)}xx`] as [string, string]));
+    const rules = Array.from({ length: 50 }, (_, i) => ({
+      name: `${"&<".repeat(31)}${String(i).padStart(2, "0")}`,
+      mention: `<!subteam^S${String(i).padStart(20, "0")}>`,
+    }));
+    const labels = new Map(
+      Array.from({ length: 5000 }, (_, i) => [`${"&".repeat(60)}${String(i).padStart(4, "0")}`, `${"<&>".repeat(26)}xx`] as [string, string]),
+    );
     const items = [...labels.keys()].map((account, i) =>
       item(
         cashOut({ key: `k${i}`, account, transactionId: "<".repeat(64), receiverKey: `a@b.${"&".repeat(70)}`, amount: 100 + i }),
@@ -389,11 +398,18 @@ describe("rules, labels and mentions in the message", () => {
 
   test("the folded last message keeps the limits too, with rules, labels and mentions", () => {
     // Every part at its longest once escaped: each budget of the message is used up.
-    const rules = Array.from({ length: 50 }, (_, i) => ({ name: `${"&<".repeat(31)}${String(i).padStart(2, "0")}`, mention: `<!subteam^S${String(i).padStart(20, "0")}>` }));
+    const rules = Array.from({ length: 50 }, (_, i) => ({
+      name: `${"&<".repeat(31)}${String(i).padStart(2, "0")}`,
+      mention: `<!subteam^S${String(i).padStart(20, "0")}>`,
+    }));
     const accounts = Array.from({ length: 25_000 }, (_, i) => `${"&".repeat(56)}-${String(i).padStart(6, "0")}`);
     const labels = new Map(accounts.map((a) => [a, "<".repeat(80)] as [string, string]));
     const items = accounts.map((account, i) =>
-      item(cashOut({ key: `k${i}`, account, amount: 1_000 + (i % 97), transactionId: "&".repeat(64), receiverKey: `a@b.${"&".repeat(70)}` }), rules.map((r) => r.name), rules.map((r) => r.mention)),
+      item(
+        cashOut({ key: `k${i}`, account, amount: 1_000 + (i % 97), transactionId: "&".repeat(64), receiverKey: `a@b.${"&".repeat(70)}` }),
+        rules.map((r) => r.name),
+        rules.map((r) => r.mention),
+      ),
     );
     const ms = renderMatches(items, { ...CTX, labels, rules });
     expect(ms).toHaveLength(MAX_MESSAGES);

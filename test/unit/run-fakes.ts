@@ -93,4 +93,3 @@ export class MemoryNotifier implements Notifier {
     return this.sent.reduce((n, m) => n + m.count, 0);
   }
 }
-

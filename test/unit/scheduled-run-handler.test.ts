@@ -70,7 +70,14 @@ describe("handler outputs", () => {
     expect(JSON.parse(out.summaries[0] ?? "")).toEqual(summary);
     expect(out.failures).toHaveLength(0);
     expect(out.metrics).toHaveLength(1);
-    expect(out.metrics[0]).toMatchObject({ FunctionName: "pxstream-unit", EventsMatched: 1, MessagesPosted: 1, SlackRetries: 1, RunsSucceeded: 1, RunsFailed: 0 });
+    expect(out.metrics[0]).toMatchObject({
+      FunctionName: "pxstream-unit",
+      EventsMatched: 1,
+      MessagesPosted: 1,
+      SlackRetries: 1,
+      RunsSucceeded: 1,
+      RunsFailed: 0,
+    });
     expect(summary.pages).toBeGreaterThanOrEqual(1);
     expect(summary.slackRetries).toBe(1);
   });

@@ -28,7 +28,14 @@ interface Rig {
 
 function rig(opts: { env?: Record<string, string>; stored?: Checkpoint | string; dryRun?: boolean; rules?: CompiledRules } = {}): Rig {
   const config = loadConfig(
-    { PXSTREAM_LOG_GROUPS: GROUP, PXSTREAM_WATCHED_ACCOUNTS: WATCHED, PXSTREAM_STATE_BUCKET: "state", SLACK_WEBHOOK: "https://hooks.example/x", PXSTREAM_DRY_RUN: String(opts.dryRun ?? false), ...opts.env },
+    {
+      PXSTREAM_LOG_GROUPS: GROUP,
+      PXSTREAM_WATCHED_ACCOUNTS: WATCHED,
+      PXSTREAM_STATE_BUCKET: "state",
+      SLACK_WEBHOOK: "https://hooks.example/x",
+      PXSTREAM_DRY_RUN: String(opts.dryRun ?? false),
+      ...opts.env,
+    },
     "scheduled",
   );
   const stored = opts.stored === undefined ? undefined : typeof opts.stored === "string" ? opts.stored : encodeCheckpoint(opts.stored);
@@ -42,7 +49,9 @@ function rig(opts: { env?: Record<string, string>; stored?: Checkpoint | string;
     remaining: () => 600_000,
     async run() {
       const now = (): number => r.now;
-      const checkpoint = config.dryRun ? new DryRunCheckpoint(r.store) : new LeasedCheckpoint(r.store, { owner: OWNER, now, warn: () => {}, role: "scheduled", pause: async () => {} });
+      const checkpoint = config.dryRun
+        ? new DryRunCheckpoint(r.store)
+        : new LeasedCheckpoint(r.store, { owner: OWNER, now, warn: () => {}, role: "scheduled", pause: async () => {} });
       await scheduledRun({
         config,
         rules: opts.rules ?? compileRules(documentFromWatchedAccounts(config.watchedAccounts), { latenessMs: config.overlapMs }),
@@ -242,7 +251,15 @@ describe("scheduledRun beside push runs, and what the checkpoint remembers", () 
   const KEY = (id: number): string => `${GROUP}|s1|${id}`;
 
   test("reports what push runs held back, once, with the window's own CashOuts; held is empty after", async () => {
-    const held = { timestamp: T0 - MIN, logGroup: GROUP, account: WATCHED, amount: 700, transactionId: "HELD", receiverKeyMasked: "***.456.789-**", requestId: null };
+    const held = {
+      timestamp: T0 - MIN,
+      logGroup: GROUP,
+      account: WATCHED,
+      amount: 700,
+      transactionId: "HELD",
+      receiverKeyMasked: "***.456.789-**",
+      requestId: null,
+    };
     const r = rig({ stored: settled(T0 - 5 * MIN, { held: { "g|push|9": held } }) });
     r.logs.cashOut("NEW", 300, T0 - 2 * MIN);
     await r.run();

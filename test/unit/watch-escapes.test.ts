@@ -62,7 +62,10 @@ describe("escaped accounts in messages", () => {
       expect(accountVerdict(w, c.line), where).toBe(inPlace ? "watched" : "unknown");
       expect(accountVerdict(other, c.line), where).toBe(inPlace ? "unwatched" : "unknown");
       expect(collect([logEvent(c.line)], other, new Set()).cashOuts, where).toEqual([]);
-      expect(collect([logEvent(c.line)], w, new Set()).cashOuts.map((x) => x.account), where).toEqual([c.account]);
+      expect(
+        collect([logEvent(c.line)], w, new Set()).cashOuts.map((x) => x.account),
+        where,
+      ).toEqual([c.account]);
     }
   });
 
@@ -71,7 +74,10 @@ describe("escaped accounts in messages", () => {
       const where = `${c.format}/${c.inner}/${c.outer}: ${c.line}`;
       const event = deliveryOf([NOISE[0], c.line, NOISE[3]]);
       const kept = decodeDelivery(event, watchList([c.account]));
-      expect(kept.events.map((e) => e.message), where).toEqual([c.line]);
+      expect(
+        kept.events.map((e) => e.message),
+        where,
+      ).toEqual([c.line]);
       expect(kept.skipped, where).toBe(2);
       const skipped = decodeDelivery(event, watchList(["someone else"]));
       expect(skipped.events, where).toEqual(quotesAsEscapes(c) ? kept.events : []);
@@ -140,7 +146,11 @@ describe("the cheap checks never drop what a full parse would report (seeded mut
         // Without a readable account a broken line counts when it names a watched account, unless
         // its accountName keys read (in place) as unwatched ones only.
         const want = reference(lines, w, (l) => mentionsWatched(w, l) && accountVerdict(w, l) !== "unwatched");
-        const got = collect(lines.map((l, i) => logEvent(l, { id: String(i) })), w, new Set());
+        const got = collect(
+          lines.map((l, i) => logEvent(l, { id: String(i) })),
+          w,
+          new Set(),
+        );
         expect(got.cashOuts.map((c) => c.account)).toEqual(want.accounts);
         expect(got.malformed).toBe(want.malformed);
         for (const l of lines) {

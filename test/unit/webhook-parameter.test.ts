@@ -15,7 +15,10 @@ function fakeSsm(): { client: () => SSMClient; calls: () => number; set: (v: str
       return { Parameter: { Value: value } };
     },
   };
-  return { client: () => client as unknown as SSMClient, calls: () => calls, set: (v) => {
+  return {
+    client: () => client as unknown as SSMClient,
+    calls: () => calls,
+    set: (v) => {
       value = v;
     },
   };
