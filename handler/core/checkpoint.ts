@@ -61,7 +61,7 @@ export interface Checkpoint {
   /** Event key → a CashOut a push run held back (coalescing) or could not post: the next run to post reports it. */
   readonly held: Readonly<Record<string, HeldCashOut>>;
   /** When a push run last took its turn to post (epoch ms): coalescing counts from here. */
-  readonly lastPushAt: number | null;
+  readonly lastPostAt: number | null;
   readonly lease: Lease | null;
   /** Rule state (core/rules.ts owns and validates it); carried unchanged by every other write. */
   readonly rules?: JsonValue;
@@ -84,7 +84,7 @@ export const EMPTY_CHECKPOINT: Checkpoint = {
   dedupFrom: null,
   claims: {},
   held: {},
-  lastPushAt: null,
+  lastPostAt: null,
   lease: null,
 };
 
@@ -161,7 +161,7 @@ export function decodeCheckpoint(body: string | null, where: string): DecodedChe
     if (!isMsOrNull(v.dedupFrom)) problems.push("dedupFrom must be null or epoch milliseconds");
     if (!isRecord(v.claims) || !Object.values(v.claims).every(isClaim)) problems.push("claims must map owners to {expiresAt, keys}");
     if (!isRecord(v.held) || !Object.values(v.held).every(isHeld)) problems.push("held must map event keys to held CashOuts");
-    if (!isMsOrNull(v.lastPushAt)) problems.push("lastPushAt must be null or epoch milliseconds");
+    if (!isMsOrNull(v.lastPostAt)) problems.push("lastPostAt must be null or epoch milliseconds");
     if ("rules" in v && !isJson(v.rules)) problems.push("rules must be JSON");
   }
   if (problems.length > 0) {
@@ -179,7 +179,7 @@ export function decodeCheckpoint(body: string | null, where: string): DecodedChe
           dedupFrom: v.dedupFrom as number | null,
           claims: v.claims as Record<string, Claim>,
           held: v.held as Record<string, HeldCashOut>,
-          lastPushAt: v.lastPushAt as number | null,
+          lastPostAt: v.lastPostAt as number | null,
           ...("rules" in v ? { rules: v.rules as JsonValue } : {}),
         }
       : {}),
@@ -197,7 +197,7 @@ export function encodeCheckpoint(cp: Checkpoint): string {
     dedupFrom: cp.dedupFrom,
     claims: cp.claims,
     held: cp.held,
-    lastPushAt: cp.lastPushAt,
+    lastPostAt: cp.lastPostAt,
     lease: cp.lease,
     ...(cp.rules !== undefined ? { rules: cp.rules } : {}),
   };

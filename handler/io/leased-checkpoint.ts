@@ -146,13 +146,13 @@ export class LeasedCheckpoint implements RunCheckpoint {
     const outcome = await this.update((cp): { next: Checkpoint; result: ClaimOutcome } => {
       const now = this.opts.now();
       const coalesce = opts.coalesceMs ?? 0;
-      if (coalesce > 0 && cp.lastPushAt !== null && now - cp.lastPushAt < coalesce) {
+      if (coalesce > 0 && cp.lastPostAt !== null && now - cp.lastPostAt < coalesce) {
         const { next, added } = withHeld(cp, owner, cashOuts, now);
         return { next, result: { mine: [], held: added } };
       }
       const { next, mine } = withClaim(cp, owner, cashOuts, expiresAt, now, opts.withHeld);
       // Taking the turn is what makes the push runs of a burst after this one hold back.
-      const turn = opts.coalesceMs !== undefined && mine.length > 0 ? { ...next, lastPushAt: now } : next;
+      const turn = opts.coalesceMs !== undefined && mine.length > 0 ? { ...next, lastPostAt: now } : next;
       return { next: turn, result: { mine, held: 0 } };
     }, true);
     if (outcome === undefined) throw this.leaseLost();
@@ -163,14 +163,20 @@ export class LeasedCheckpoint implements RunCheckpoint {
     if (cashOuts.length === 0 && rules === undefined) return;
     // A push run keeps its keys at least until the reach passes now: a delivery that comes again is still known.
     const keptUntil = this.opts.role === "push" ? this.opts.now() : undefined;
-    const ok = await this.update((cp) => ({ next: withReported(cp, cashOuts, this.opts.owner, keptUntil, rules), result: true }));
+    const ok = await this.update((cp) => ({ next: this.posted(withReported(cp, cashOuts, this.opts.owner, keptUntil, rules), cashOuts), result: true }));
     if (ok === undefined) throw this.leaseLost();
   }
 
   async advance(windowEnd: number, reportedNow: readonly CashOut[], overlapMs: number, rules?: RulesUpdate): Promise<boolean> {
-    const ok = await this.update((cp) => ({ next: advance(cp, windowEnd, reportedNow, overlapMs, this.opts.owner, rules), result: true }));
+    const ok = await this.update((cp) => ({ next: this.posted(advance(cp, windowEnd, reportedNow, overlapMs, this.opts.owner, rules), reportedNow), result: true }));
     if (ok === undefined && this.holding) throw this.leaseLost();
     return ok !== undefined;
+  }
+
+  /** Slack accepted these CashOuts just now: push runs coalescing after any run's message wait for it (the channel just had one). */
+  private posted(cp: Checkpoint, sent: readonly CashOut[]): Checkpoint {
+    if (sent.length === 0) return cp;
+    return { ...cp, lastPostAt: Math.max(cp.lastPostAt ?? 0, this.opts.now()) };
   }
 
   async release(): Promise<void> {

@@ -179,7 +179,7 @@ describe("version 2: claims, held CashOuts, the de-duplication reach, the first 
       held: {},
       dedupFrom: null,
       firstWindowStart: null,
-      lastPushAt: null,
+      lastPostAt: null,
       rules: { learnt: [1, 2] },
     });
     expect(encodeCheckpoint(decodeCheckpoint(body, WHERE).kind === "current" ? CP : EMPTY_CHECKPOINT)).toBe(encodeCheckpoint({ ...CP }));
@@ -187,9 +187,9 @@ describe("version 2: claims, held CashOuts, the de-duplication reach, the first 
 
   test("corrupt version 2 fields are refused, each named", () => {
     const err = decodeError(
-      '{"version":2,"scannedUntil":null,"reported":{},"lease":null,"claims":[],"held":{"k":{"amount":1.5}},"dedupFrom":"x","firstWindowStart":-1,"lastPushAt":"y"}',
+      '{"version":2,"scannedUntil":null,"reported":{},"lease":null,"claims":[],"held":{"k":{"amount":1.5}},"dedupFrom":"x","firstWindowStart":-1,"lastPostAt":"y"}',
     );
-    for (const p of ["claims must", "held must", "dedupFrom must", "firstWindowStart must", "lastPushAt must"]) expect(err.message).toContain(p);
+    for (const p of ["claims must", "held must", "dedupFrom must", "firstWindowStart must", "lastPostAt must"]) expect(err.message).toContain(p);
   });
 
   test("claim: takes what nobody reported, holds or is posting; a claim that expired is free again", () => {

@@ -125,6 +125,13 @@ describe("pushRun with a state bucket", () => {
     expect(r.store.checkpoint?.held).toEqual({});
   });
 
+  test("coalescing counts a scheduled run's message too: a push within N seconds of it holds back", async () => {
+    const r = pushRig({ coalesceSeconds: 60, stored: { ...EMPTY_CHECKPOINT, lastPostAt: T0 - 10_000 } });
+    expect(await r.deliver([event("1", 100)])).toMatchObject({ notified: 0, held: 1 });
+    r.now = T0 + 50_001;
+    expect(await r.deliver([event("2", 200)])).toMatchObject({ notified: 1, matched: 2 });
+  });
+
   test("a race: another run claims the same CashOut between this run's read and write; it is posted once, by the other", async () => {
     const r = pushRig();
     let raced = false;

@@ -91,7 +91,8 @@ describe("scheduledRun: the steps", () => {
 
     expect(r.notifier.sent.map((m) => m.text)).toEqual(["Pix CashOut: 2 eventos, R$\u00a015,00"]);
     expect(r.summary).toMatchObject({ scanned: 3, matched: 2, notified: 1, lease: "acquired", windowStart: T0 - HOUR, windowEnd: T0, totalCentavos: "1500" });
-    expect(r.store.checkpoint).toMatchObject({ scannedUntil: T0, lease: null });
+    // Slack took a message now: push runs that coalesce wait N seconds from it too.
+    expect(r.store.checkpoint).toMatchObject({ scannedUntil: T0, lease: null, lastPostAt: T0 });
     // The lease, the claim, an advance per slice (the hour, then its last millisecond), the release.
     expect(r.summary.slices.completed).toBe(2);
     expect(r.store.writes).toHaveLength(5);
@@ -102,7 +103,7 @@ describe("scheduledRun: the steps", () => {
     await r.run();
     expect(r.summary).toMatchObject({ lease: "not-needed", notified: 0 });
     expect(r.store.writes).toHaveLength(1);
-    expect(r.store.checkpoint).toMatchObject({ scannedUntil: T0, lease: null });
+    expect(r.store.checkpoint).toMatchObject({ scannedUntil: T0, lease: null, lastPostAt: null });
   });
 
   test("what an earlier run reported is skipped", async () => {
