@@ -168,7 +168,10 @@ export class LeasedCheckpoint implements RunCheckpoint {
   }
 
   async advance(windowEnd: number, reportedNow: readonly CashOut[], overlapMs: number, rules?: RulesUpdate): Promise<boolean> {
-    const ok = await this.update((cp) => ({ next: this.posted(advance(cp, windowEnd, reportedNow, overlapMs, this.opts.owner, rules), reportedNow), result: true }));
+    const ok = await this.update((cp) => ({
+      next: this.posted(advance(cp, windowEnd, reportedNow, overlapMs, this.opts.owner, rules), reportedNow),
+      result: true,
+    }));
     if (ok === undefined && this.holding) throw this.leaseLost();
     return ok !== undefined;
   }
