@@ -385,7 +385,7 @@ interface Effect {
   readonly members: ReadonlyMap<string, ReadonlyMap<string, readonly WindowEntry[]>>;
   /** Member id → details, for every member of this batch and every match restored from the state. */
   readonly details: ReadonlyMap<string, PendingDetails>;
-  /** Event key → member id, of every match. */
+  /** Event key → member id, of every match (empty when no rule keeps state: nothing reads it then). */
   readonly matched: ReadonlyMap<string, string>;
   readonly payments: readonly Payment[];
   /** When a rule on every account began watching receivers (the state's, or now). */
@@ -550,7 +550,9 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
     const mentions = [...new Set(order.flatMap((r) => (r?.mention === undefined ? [] : [r.mention])))];
     return { cashOut: m.cashOut, rules: order.map((r) => r?.name ?? ""), mentions };
   });
-  const effect: Effect = { now, members, details, matched: new Map(matches.map((m) => [m.cashOut.key, idOf(m.cashOut.key)])), payments, every };
+  // Member ids (a SHA-256 each) only matter to the state; stateless rules keep none, so none is computed for them.
+  const matched = rules.stateful ? new Map(matches.map((m) => [m.cashOut.key, idOf(m.cashOut.key)])) : new Map<string, string>();
+  const effect: Effect = { now, members, details, matched, payments, every };
   const apply = (current: RuleState, sent?: ReadonlySet<string>) => applyEffect(rules, effect, current, sent);
   let settled: { state: RuleState; forgotten: Forgotten } | undefined;
   const own = (): { state: RuleState; forgotten: Forgotten } => {
