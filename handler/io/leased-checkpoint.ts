@@ -251,11 +251,25 @@ export class LeasedCheckpoint implements RunCheckpoint {
  */
 export class DryRunCheckpoint implements RunCheckpoint {
   private cp: Checkpoint = EMPTY_CHECKPOINT;
+  /**
+   * Reported since `cp` was last built: recorded when the checkpoint is next read,
+   * all in one withReported (one copy of the keys, not one per message; a push
+   * run never reads it again, so never).
+   */
+  private unrecorded: CashOut[] = [];
 
   constructor(private readonly store: Pick<CheckpointStore, "read" | "where"> | null) {}
 
-  get state(): Checkpoint {
+  private get current(): Checkpoint {
+    if (this.unrecorded.length > 0) {
+      this.cp = withReported(this.cp, this.unrecorded);
+      this.unrecorded = [];
+    }
     return this.cp;
+  }
+
+  get state(): Checkpoint {
+    return this.current;
   }
 
   get holdsLease(): boolean {
@@ -265,11 +279,12 @@ export class DryRunCheckpoint implements RunCheckpoint {
   async open(): Promise<Checkpoint> {
     const stored = this.store === null ? null : await this.store.read();
     this.cp = startingPoint(decodeCheckpoint(stored?.body ?? null, this.store?.where ?? "(none)"));
+    this.unrecorded = [];
     return this.cp;
   }
 
   unavailable(): Set<string> {
-    return unavailableKeys(this.cp, "", Number.POSITIVE_INFINITY);
+    return unavailableKeys(this.current, "", Number.POSITIVE_INFINITY);
   }
 
   async acquire(): Promise<"dry-run"> {
@@ -277,17 +292,18 @@ export class DryRunCheckpoint implements RunCheckpoint {
   }
 
   async claim(cashOuts: readonly CashOut[], _expiresAt: number, opts: ClaimOptions): Promise<ClaimOutcome> {
-    const { mine } = withClaim(this.cp, "", cashOuts, 0, Number.POSITIVE_INFINITY, opts.withHeld);
+    const { mine } = withClaim(this.current, "", cashOuts, 0, Number.POSITIVE_INFINITY, opts.withHeld);
     return { mine, held: 0 };
   }
 
   async recordSent(cashOuts: readonly CashOut[]): Promise<void> {
-    this.cp = withReported(this.cp, cashOuts);
+    for (const c of cashOuts) this.unrecorded.push(c);
   }
 
   // The cursor stays where the stored object has it (the summary's lag is the real one); only the keys matter here.
   async advance(_windowEnd: number, reportedNow: readonly CashOut[]): Promise<boolean> {
-    this.cp = withReported(this.cp, reportedNow);
+    // Recording them in turn equals recording them at once: a later key's time replaces an earlier's, as withReported does.
+    for (const c of reportedNow) this.unrecorded.push(c);
     return true;
   }
 
