@@ -546,6 +546,11 @@ export function evaluateRules(rules: CompiledRules, candidates: readonly CashOut
   }
 
   const matches: RuleMatch[] = sortCashOuts([...hits.values()].map((m) => ({ ...m, key: m.cashOut.key, timestamp: m.cashOut.timestamp }))).map((m) => {
+    // Most matches are of one rule (always with PXSTREAM_WATCHED_ACCOUNTS): no sort, no set of mentions to build.
+    if (m.rules.size === 1) {
+      const r = rules.rules[m.rules.values().next().value ?? -1];
+      return { cashOut: m.cashOut, rules: [r?.name ?? ""], mentions: r?.mention === undefined ? [] : [r.mention] };
+    }
     const order = [...m.rules].sort((a, b) => a - b).map((i) => rules.rules[i]);
     const mentions = [...new Set(order.flatMap((r) => (r?.mention === undefined ? [] : [r.mention])))];
     return { cashOut: m.cashOut, rules: order.map((r) => r?.name ?? ""), mentions };
