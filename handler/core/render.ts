@@ -49,11 +49,12 @@ export interface SlackMessage {
   readonly keys?: readonly string[];
 }
 
-/** A CashOut to report and why: the rules that matched it and their mentions (core/rules.ts RuleMatch has this shape). */
+/** A CashOut to report and why (core/rules.ts's RuleMatch is this type). */
 export interface ReportItem {
   readonly cashOut: CashOut;
+  /** Names of the rules that matched, in document order. */
   readonly rules: readonly string[];
-  /** Slack markup (`<!here>`, `<!channel>`, `<@U…>`, `<!subteam^S…>`). */
+  /** Slack markup of those rules' mentions (`<!here>`, `<!channel>`, `<@U…>`, `<!subteam^S…>`), in document order, each once. */
   readonly mentions: readonly string[];
 }
 

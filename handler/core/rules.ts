@@ -19,6 +19,7 @@ import type { CashOut } from "./cash-out.js";
 import type { JsonValue, RulesUpdate } from "./checkpoint.js";
 import { mentionMarkup, type ConfigDocument, type RuleSpec } from "./config-document.js";
 import { maskPixKey } from "./mask.js";
+import type { ReportItem } from "./render.js";
 import { receiverHasher, receiverKeyCheck, RECEIVER_HASH_BYTES, type ReceiverHasher } from "./receiver-hash.js";
 import { saoPauloHour } from "./time-format.js";
 
@@ -328,13 +329,8 @@ function memberId(key: string): string {
 
 // ---------------------------------------------------------------- evaluation
 
-export interface RuleMatch {
-  readonly cashOut: CashOut;
-  /** Names of the rules that matched, in document order. */
-  readonly rules: readonly string[];
-  /** Slack markup of those rules' mentions, in document order, each once. */
-  readonly mentions: readonly string[];
-}
+/** A CashOut the rules report, with the rules that matched it: what render.ts renders. */
+export type RuleMatch = ReportItem;
 
 /** What the state's bounds made evaluation forget (README "Rules", state bounds). */
 export interface Forgotten {

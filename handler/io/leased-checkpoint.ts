@@ -32,7 +32,7 @@ export interface ClaimOutcome {
 export interface ClaimOptions {
   /** Also take the held-back CashOuts nobody is posting (they go out with this run). */
   readonly withHeld: boolean;
-  /** Push coalescing: hold the CashOuts back instead when a push run took its turn less than this long ago. */
+  /** Push coalescing: hold the CashOuts back instead when a message went out (any run's) less than this long ago. */
   readonly coalesceMs?: number;
 }
 
